@@ -1,0 +1,92 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { AppError } from './app-error';
+import { ErrorCode, ErrorDetail } from './error-code';
+
+const STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.PackNotFound]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.PackInvalid]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.FormsNotInstalled]: HttpStatus.CONFLICT,
+  [ErrorCode.GlyphMissing]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.RenderFailed]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.ConverterUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
+};
+
+interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details: ErrorDetail[];
+}
+
+/** Every failure leaves as `{ code, message, details }`; stacks and internals stay in the process. */
+@Catch()
+export class AppErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.toBody(exception);
+    if (status >= 500) {
+      // Only the error class and code: messages of unexpected errors may quote user data.
+      const name = exception instanceof Error ? exception.name : typeof exception;
+      this.logger.error(`unhandled ${name} (${body.code})`);
+    }
+    res.status(status).json(body);
+  }
+
+  private toBody(exception: unknown): [number, ErrorBody] {
+    if (exception instanceof AppError) {
+      return [
+        STATUS[exception.code],
+        { code: exception.code, message: exception.message, details: exception.details },
+      ];
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code =
+        status === HttpStatus.NOT_FOUND
+          ? ErrorCode.NotFound
+          : status === HttpStatus.PAYLOAD_TOO_LARGE
+            ? ErrorCode.PayloadTooLarge
+            : status < 500
+              ? ErrorCode.ValidationFailed
+              : ErrorCode.Internal;
+      const message = status < 500 ? exception.message : 'Internal error';
+      return [status, { code, message, details: [] }];
+    }
+    if (isBodyParserError(exception)) {
+      const tooLarge = exception.type === 'entity.too.large';
+      return tooLarge
+        ? [413, { code: ErrorCode.PayloadTooLarge, message: 'Request body too large', details: [] }]
+        : [
+            400,
+            {
+              code: ErrorCode.ValidationFailed,
+              message: 'Request body is not valid JSON',
+              details: [{ field: 'body', message: 'not valid JSON' }],
+            },
+          ];
+    }
+    return [500, { code: ErrorCode.Internal, message: 'Internal error', details: [] }];
+  }
+}
+
+function isBodyParserError(e: unknown): e is { type: string; status: number } {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof (e as { type?: unknown }).type === 'string' &&
+    typeof (e as { status?: unknown }).status === 'number'
+  );
+}

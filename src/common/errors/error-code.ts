@@ -1,0 +1,23 @@
+/**
+ * Stable error codes: clients and tests match on these, never on message text.
+ * One filter maps each code to an HTTP status (see app-error.filter.ts).
+ */
+export enum ErrorCode {
+  ValidationFailed = 'validation_failed',
+  NotFound = 'not_found',
+  PackNotFound = 'pack_not_found',
+  PackInvalid = 'pack_invalid',
+  FormsNotInstalled = 'forms_not_installed',
+  GlyphMissing = 'glyph_missing',
+  RenderFailed = 'render_failed',
+  ConverterUnavailable = 'converter_unavailable',
+  PayloadTooLarge = 'payload_too_large',
+  Internal = 'internal_error',
+}
+
+export interface ErrorDetail {
+  /** Dotted path of the offending value, e.g. `petitioner.dateOfBirth` or `incidents.2.date`. */
+  field?: string;
+  message: string;
+  [key: string]: unknown;
+}

@@ -1,0 +1,77 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsDefined,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+  ValidateBy,
+  ValidateNested,
+  ValidationOptions,
+  buildMessage,
+} from 'class-validator';
+import { isCalendarDate, todayIso } from './calendar-date';
+
+/** Composite validators, so DTOs read as a list of intentions. */
+
+type ClassType = new () => object;
+
+/** A real calendar date `YYYY-MM-DD`; with `notFuture`, no later than today. */
+export function IsCalendarDate(opts: { notFuture?: boolean } = {}, options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isCalendarDate',
+      validator: {
+        validate: (value: unknown) =>
+          isCalendarDate(value) && (!opts.notFuture || value <= todayIso()),
+        defaultMessage: buildMessage(
+          (each) =>
+            `${each}$property must be a date that exists, written YYYY-MM-DD` +
+            (opts.notFuture ? ', and not in the future' : ''),
+          options,
+        ),
+      },
+    },
+    options,
+  );
+}
+
+/** A required line of text: trimmed non-empty, bounded. */
+export function Text(max: number, options: { optional?: boolean } = {}): PropertyDecorator {
+  return (target, key) => {
+    if (options.optional) IsOptional()(target, key);
+    IsString()(target, key);
+    if (!options.optional) MinLength(1)(target, key);
+    MaxLength(max)(target, key);
+  };
+}
+
+/** A list of short strings. */
+export function TextList(maxItems: number, maxLength: number): PropertyDecorator {
+  return (target, key) => {
+    IsOptional()(target, key);
+    IsArray()(target, key);
+    ArrayMaxSize(maxItems)(target, key);
+    IsString({ each: true })(target, key);
+    MaxLength(maxLength, { each: true })(target, key);
+  };
+}
+
+/** A nested object (or list of them) validated with its own class. */
+export function Nested(
+  cls: () => ClassType,
+  options: { optional?: boolean; list?: number } = {},
+): PropertyDecorator {
+  return (target, key) => {
+    if (options.optional) IsOptional()(target, key);
+    else IsDefined()(target, key);
+    if (options.list !== undefined) {
+      IsArray()(target, key);
+      ArrayMaxSize(options.list)(target, key);
+    }
+    ValidateNested({ each: options.list !== undefined })(target, key);
+    Type(cls)(target, key);
+  };
+}
