@@ -1,0 +1,49 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { CaseEntity } from '../cases/case.entity';
+import type { AppConfig } from '../config/app-config';
+import { projectRoot } from '../config/project-root';
+import { PacketEntity } from '../packets/packet.entity';
+
+export const ENTITIES = [CaseEntity, PacketEntity];
+
+/** Compiled migrations when running from dist/, TypeScript ones under ts-jest. */
+function migrationsGlob(): string {
+  const compiled = __filename.endsWith('.js');
+  const root = projectRoot();
+  return compiled
+    ? join(root, 'dist', 'migrations', '*.js')
+    : join(root, 'migrations', '*.ts');
+}
+
+/**
+ * One set of options for the service, the CLI and the tests: PostgreSQL when DATABASE_URL is
+ * set, otherwise an SQLite file under the data folder. Never `synchronize`: migrations only.
+ */
+export function dataSourceOptions(config: AppConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: [migrationsGlob()],
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+  } as const;
+  if (config.DATABASE_URL) {
+    return { ...common, type: 'postgres', url: config.DATABASE_URL };
+  }
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: config.sqlitePath,
+    // WAL lets readers proceed while a packet is being written; the busy timeout makes a
+    // second writer wait instead of failing at once.
+    prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+    },
+  };
+}
