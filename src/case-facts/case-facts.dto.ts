@@ -55,7 +55,9 @@ export class Address {
   @Matches(/^[A-Z]{2}$/, { message: 'state must be a two-letter code such as CA' })
   state!: string;
   /** A string, so leading zeros (02108) survive. */
-  @Matches(/^\d{5}(-\d{4})?$/, { message: 'postalCode must be a ZIP code such as 02108 or 02108-1234' })
+  @Matches(/^\d{5}(-\d{4})?$/, {
+    message: 'postalCode must be a ZIP code such as 02108 or 02108-1234',
+  })
   postalCode!: string;
 }
 
@@ -86,7 +88,9 @@ export class Petitioner {
   @IsOptional()
   @Matches(/^[+0-9 ().-]{7,25}$/, { message: 'safePhone must be a phone number' })
   safePhone?: string;
-  @IsOptional() @IsEmail({}, { message: 'safeEmail must be an email address' }) @MaxLength(254)
+  @IsOptional()
+  @IsEmail({}, { message: 'safeEmail must be an email address' })
+  @MaxLength(254)
   safeEmail?: string;
 }
 
@@ -109,7 +113,8 @@ export class Vehicle {
   @Text(LIMITS.name, { optional: true }) color?: string;
   @IsOptional() @IsInt() @Min(1900) @Max(2100) year?: number;
   @Text(LIMITS.name, { optional: true }) licensePlate?: string;
-  @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'plateState must be a two-letter code' })
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/, { message: 'plateState must be a two-letter code' })
   plateState?: string;
 }
 
@@ -213,7 +218,10 @@ export class StayAwayOrder {
   @Min(1)
   @Max(1000)
   distanceYards?: number;
-  @IsOptional() @IsArray() @ArrayUnique() @IsEnum(StayAwayPlace, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsEnum(StayAwayPlace, { each: true })
   places?: StayAwayPlace[];
   @TextList(LIMITS.list, LIMITS.line) otherPlaces?: string[];
 }
@@ -276,7 +284,9 @@ export class Signature {
   @Text(LIMITS.name) typedName!: string;
   @IsCalendarDate({ notFuture: true }) date!: string;
   @Text(LIMITS.name) city!: string;
-  @IsOptional() @Matches(/^[A-Z]{2}$/, { message: 'state must be a two-letter code' }) state?: string;
+  @IsOptional()
+  @Matches(/^[A-Z]{2}$/, { message: 'state must be a two-letter code' })
+  state?: string;
 }
 
 export class Attorney {

@@ -62,7 +62,8 @@ export function ChildNotOlderThanParent(options?: ValidationOptions): PropertyDe
           const parentDob = (args.object as { petitioner?: DatedPerson }).petitioner?.dateOfBirth;
           if (!isCalendarDate(parentDob) || !Array.isArray(value)) return true;
           return (value as DatedPerson[]).every(
-            (p) => p?.kind !== 'child' || !isCalendarDate(p.dateOfBirth) || p.dateOfBirth > parentDob,
+            (p) =>
+              p?.kind !== 'child' || !isCalendarDate(p.dateOfBirth) || p.dateOfBirth > parentDob,
           );
         },
         defaultMessage: () => 'a child cannot be born before the petitioner',

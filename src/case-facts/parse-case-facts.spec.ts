@@ -35,7 +35,10 @@ describe(parseCaseFacts.name, () => {
     const input = fixture('minimal');
     (input.respondent as Record<string, unknown>).shoeSize = 11;
     expect(failures(input)).toContainEqual(
-      expect.objectContaining({ field: 'respondent.shoeSize', message: 'respondent.shoeSize is not a known field' }),
+      expect.objectContaining({
+        field: 'respondent.shoeSize',
+        message: 'respondent.shoeSize is not a known field',
+      }),
     );
   });
 
@@ -43,7 +46,10 @@ describe(parseCaseFacts.name, () => {
     const input = fixture('minimal');
     delete (input.petitioner as Record<string, unknown>).age;
     expect(failures(input)).toEqual([
-      expect.objectContaining({ field: 'petitioner.dateOfBirth', message: 'give dateOfBirth or age' }),
+      expect.objectContaining({
+        field: 'petitioner.dateOfBirth',
+        message: 'give dateOfBirth or age',
+      }),
     ]);
   });
 
@@ -58,14 +64,16 @@ describe(parseCaseFacts.name, () => {
     const input = fixture('typical');
     (input.incidents as Record<string, unknown>[])[0].date = '2999-01-01';
     (input.protectedPersons as Record<string, unknown>[])[0].dateOfBirth = '1980-01-01';
-    expect(failures(input).map((d) => d.field).sort()).toEqual(['incidents.0.date', 'protectedPersons']);
+    expect(
+      failures(input)
+        .map((d) => d.field)
+        .sort(),
+    ).toEqual(['incidents.0.date', 'protectedPersons']);
   });
 
   it('refuses prototype keys before building anything', () => {
     const input = JSON.parse('{"petitioner": {"__proto__": {"isAdmin": true}}}') as unknown;
-    expect(failures(input)).toEqual([
-      expect.objectContaining({ field: 'petitioner.__proto__' }),
-    ]);
+    expect(failures(input)).toEqual([expect.objectContaining({ field: 'petitioner.__proto__' })]);
   });
 
   it('keeps a ZIP code with a leading zero as written', () => {

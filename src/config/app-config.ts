@@ -46,7 +46,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   config.PACKS_DIR = resolve(config.PACKS_DIR);
   const errors = validateSync(config);
   if (errors.length > 0) {
-    const names = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    const names = errors.map(
+      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    );
     throw new Error(`Invalid environment: ${names.join(', ')}`);
   }
   return config;

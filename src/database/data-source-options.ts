@@ -12,9 +12,7 @@ export const ENTITIES = [CaseEntity, PacketEntity];
 function migrationsGlob(): string {
   const compiled = __filename.endsWith('.js');
   const root = projectRoot();
-  return compiled
-    ? join(root, 'dist', 'migrations', '*.js')
-    : join(root, 'migrations', '*.ts');
+  return compiled ? join(root, 'dist', 'migrations', '*.js') : join(root, 'migrations', '*.ts');
 }
 
 /**
@@ -29,7 +27,7 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     synchronize: false,
     migrationsRun: false,
     logging: false,
-  } as const;
+  };
   if (config.DATABASE_URL) {
     return { ...common, type: 'postgres', url: config.DATABASE_URL };
   }

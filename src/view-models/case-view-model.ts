@@ -73,6 +73,8 @@ export interface ProtectedPersonView extends PersonView {
 
 export interface IncidentView {
   number: number;
+  /** The start date as a form writes it (MM/DD/YYYY). */
+  dateForm: string;
   /** "On October 3, 2026" / "On or about October 3, 2026" / "Between August 1, 2026 and ...". */
   when: string;
   date: string;
@@ -123,14 +125,24 @@ export interface CaseViewModel {
     county: string;
     name: string;
     address: string;
+    /** Name and address on one line, as a form's court box wants them. */
+    nameAndAddress: string;
     caseNumber: string;
   };
+  /** The phone for court papers: the attorney's when represented, else the safe phone. */
+  contactPhone: string;
   petitioner: PersonView & {
     otherNames: string;
     language: string;
     interpreterNeeded: boolean;
     interpreterLanguage: string;
-    mailing: AddressView & { kind: string; kindLabel: string; careOf: string };
+    mailing: AddressView & {
+      kind: string;
+      kindLabel: string;
+      careOf: string;
+      /** "c/o Bay Legal Aid, 1735 Telegraph Avenue, ..." */
+      oneLineWithCareOf: string;
+    };
     /** The mailing address is not where the petitioner lives, so it may be shown to the respondent. */
     hasSafeMailingAddress: boolean;
     residence: AddressView;
@@ -192,12 +204,19 @@ export interface CaseViewModel {
   incidents: IncidentView[];
   /** The latest incident, which most forms ask about first. */
   mostRecentIncident: IncidentView;
+  /** Every other incident, newest first: what forms ask for after the most recent one. */
+  otherIncidents: IncidentView[];
+  hasOtherIncidents: boolean;
+  /** All incidents as sworn paragraphs, oldest first, for forms with one large statement box. */
+  statementOfFacts: string;
   orders: {
     personalConduct: boolean;
     noContact: boolean;
     stayAway: {
       requested: boolean;
       distanceYards: string;
+      /** Blank when the usual 100 yards is asked for, for forms with a 100-yards box. */
+      otherDistanceYards: string;
       places: string;
       otherPlaces: string;
       home: boolean;
@@ -211,7 +230,7 @@ export interface CaseViewModel {
     custody: ToggleView;
     visitation: ToggleView;
     firearmSurrender: boolean;
-    pets: ToggleView & { list: string };
+    pets: ToggleView & { list: string; items: { name: string; kind: string }[] };
     property: ToggleView;
     support: { child: boolean; spousal: boolean; any: boolean };
     other: string;
@@ -261,7 +280,8 @@ export function buildCaseViewModel(facts: CaseFacts): CaseViewModel {
   const children = protectedPersons.filter((p) => p.isChild);
   const householdMembers = protectedPersons.filter((p) => !p.isChild);
   const incidents = sortIncidents(facts.incidents).map((inc, i) => incidentView(inc, i));
-  const mostRecent = [...incidents].sort((a, b) => incidentEnd(b).localeCompare(incidentEnd(a)))[0];
+  const newestFirst = [...incidents].sort((a, b) => incidentEnd(b).localeCompare(incidentEnd(a)));
+  const mostRecent = newestFirst[0];
   const p = facts.petitioner;
   const r = facts.respondent;
   const mailing = p.mailingAddress;
@@ -272,8 +292,10 @@ export function buildCaseViewModel(facts: CaseFacts): CaseViewModel {
       county: facts.court.county,
       name: facts.court.name,
       address: facts.court.address ?? '',
+      nameAndAddress: [facts.court.name, facts.court.address].filter(Boolean).join(', '),
       caseNumber: facts.court.caseNumber ?? '',
     },
+    contactPhone: facts.attorney?.phone ?? p.safePhone ?? '',
     petitioner: {
       ...personView(p.name, p.dateOfBirth, p.age, p.gender, asOf),
       otherNames: (p.otherNames ?? []).join(', '),
@@ -285,6 +307,12 @@ export function buildCaseViewModel(facts: CaseFacts): CaseViewModel {
         kind: mailing.kind,
         kindLabel: MAILING_KIND_LABEL[mailing.kind],
         careOf: mailing.careOf ?? '',
+        oneLineWithCareOf: [
+          mailing.careOf ? `c/o ${mailing.careOf}` : '',
+          addressView(mailing).oneLine,
+        ]
+          .filter(Boolean)
+          .join(', '),
       },
       hasSafeMailingAddress: mailing.kind !== MailingAddressKind.Residential,
       residence: addressView(p.residentialAddress),
@@ -323,6 +351,9 @@ export function buildCaseViewModel(facts: CaseFacts): CaseViewModel {
     hasHouseholdMembers: householdMembers.length > 0,
     incidents,
     mostRecentIncident: mostRecent,
+    otherIncidents: newestFirst.slice(1),
+    hasOtherIncidents: newestFirst.length > 1,
+    statementOfFacts: incidents.map(incidentParagraph).join('\n\n'),
     orders: ordersView(facts),
     otherCases: facts.otherCases.map((c) => ({
       kind: c.kind,
@@ -436,6 +467,7 @@ function incidentView(i: Incident, index: number): IncidentView {
   const police = i.police;
   return {
     number: index + 1,
+    dateForm: formDate(i.date ?? i.dateRange?.from),
     when: whenText(i),
     date: i.date ?? i.dateRange?.from ?? '',
     dateFrom: i.dateRange?.from ?? i.date ?? '',
@@ -465,6 +497,22 @@ function incidentView(i: Incident, index: number): IncidentView {
     hasChildrenPresent: children.length > 0,
     narrative: i.narrative,
   };
+}
+
+/** One incident as the sworn statement tells it: when, where, what, then the petitioner's words. */
+function incidentParagraph(i: IncidentView): string {
+  const facts = [
+    `${i.when}, at ${i.place}${i.hasActs ? `, the Respondent ${i.acts}` : ''}.`,
+    i.otherActs,
+    i.narrative,
+    i.hasWeapons ? `Weapons: ${i.weapons}.` : '',
+    i.hasInjuries ? `Injuries: ${i.injuries}` : '',
+    i.medicalCare,
+    i.police,
+    i.hasChildrenPresent ? `Children present: ${i.childrenPresent}.` : '',
+    i.hasWitnesses ? `Witnesses: ${i.witnesses}.` : '',
+  ];
+  return facts.filter(Boolean).join(' ');
 }
 
 function policeText(agency: string | undefined, report: string | undefined): string {
@@ -548,6 +596,10 @@ function ordersView(facts: CaseFacts): CaseViewModel['orders'] {
     stayAway: {
       requested: o.stayAway.requested,
       distanceYards: o.stayAway.requested ? String(o.stayAway.distanceYards ?? '') : '',
+      otherDistanceYards:
+        o.stayAway.requested && o.stayAway.distanceYards !== 100
+          ? String(o.stayAway.distanceYards ?? '')
+          : '',
       places: joinWords([...places.map((p) => STAY_AWAY_LABEL[p]), ...otherPlaces]),
       otherPlaces: otherPlaces.join(', '),
       home: places.includes(StayAwayPlace.Home),
@@ -561,7 +613,11 @@ function ordersView(facts: CaseFacts): CaseViewModel['orders'] {
     custody: toggle(o.custody),
     visitation: toggle(o.visitation),
     firearmSurrender: o.firearmSurrender,
-    pets: { ...toggle(o.pets), list: pets.map((p) => `${p.name} (${p.kind})`).join(', ') },
+    pets: {
+      ...toggle(o.pets),
+      list: pets.map((p) => `${p.name} (${p.kind})`).join(', '),
+      items: pets.map((p) => ({ name: p.name, kind: p.kind })),
+    },
     property: toggle(o.property),
     support: {
       child: o.support.child,

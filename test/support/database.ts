@@ -17,7 +17,9 @@ export interface TestEnvironment {
   cleanup: () => Promise<void>;
 }
 
-export async function createTestEnvironment(extra: NodeJS.ProcessEnv = {}): Promise<TestEnvironment> {
+export async function createTestEnvironment(
+  extra: NodeJS.ProcessEnv = {},
+): Promise<TestEnvironment> {
   const dataDir = mkdtempSync(join(tmpdir(), 'po-test-'));
   let databaseUrl: string | undefined;
   let dbName: string | undefined;

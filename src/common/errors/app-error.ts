@@ -20,7 +20,7 @@ export class AppError extends Error {
     );
   }
 
-  static notFound(what: string): AppError {
-    return new AppError(ErrorCode.NotFound, `${what} not found`);
+  static notFound(message = 'Not found'): AppError {
+    return new AppError(ErrorCode.NotFound, message);
   }
 }
