@@ -52,6 +52,8 @@ export class AppErrorFilter implements ExceptionFilter {
         { code: exception.code, message: exception.message, details: exception.details },
       ];
     }
+    const parserError = bodyParserError(exception);
+    if (parserError) return parserError;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const code =
@@ -65,28 +67,36 @@ export class AppErrorFilter implements ExceptionFilter {
       const message = status < 500 ? exception.message : 'Internal error';
       return [status, { code, message, details: [] }];
     }
-    if (isBodyParserError(exception)) {
-      const tooLarge = exception.type === 'entity.too.large';
-      return tooLarge
-        ? [413, { code: ErrorCode.PayloadTooLarge, message: 'Request body too large', details: [] }]
-        : [
-            400,
-            {
-              code: ErrorCode.ValidationFailed,
-              message: 'Request body is not valid JSON',
-              details: [{ field: 'body', message: 'not valid JSON' }],
-            },
-          ];
-    }
     return [500, { code: ErrorCode.Internal, message: 'Internal error', details: [] }];
   }
 }
 
-function isBodyParserError(e: unknown): e is { type: string; status: number } {
-  return (
-    typeof e === 'object' &&
-    e !== null &&
-    typeof (e as { type?: unknown }).type === 'string' &&
-    typeof (e as { status?: unknown }).status === 'number'
+/**
+ * body-parser's failures (bad JSON, too large) reach the filter either as they are or wrapped in
+ * an HttpException; either way the parser's own message, which may quote the body, stays here.
+ */
+function bodyParserError(e: unknown): [number, ErrorBody] | undefined {
+  const candidates = [e, e instanceof Error ? e.cause : undefined];
+  const found = candidates.find(
+    (c): c is { type: string } =>
+      typeof c === 'object' && c !== null && typeof (c as { type?: unknown }).type === 'string',
   );
+  const isJsonSyntax = e instanceof HttpException && e.getStatus() === 400 && isSyntaxError(e);
+  if (!found && !isJsonSyntax) return undefined;
+  if (found?.type === 'entity.too.large') {
+    return [413, { code: ErrorCode.PayloadTooLarge, message: 'Request body too large', details: [] }];
+  }
+  if (found && found.type !== 'entity.parse.failed') return undefined;
+  return [
+    400,
+    {
+      code: ErrorCode.ValidationFailed,
+      message: 'Request body is not valid JSON',
+      details: [{ field: 'body', message: 'not valid JSON' }],
+    },
+  ];
+}
+
+function isSyntaxError(e: HttpException): boolean {
+  return e.cause instanceof SyntaxError || /JSON/.test(e.message);
 }

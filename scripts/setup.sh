@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what the service and its tests use beyond npm: poppler (pdftotext, pdftoppm) and
+# qpdf to read PDFs back in tests, and LibreOffice to turn DOCX into the merged PDF.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+# Fonts LibreOffice draws the DOCX pages with: Times New Roman metrics, and every script a name may use.
+for f in fonts-liberation2 fonts-noto-core fonts-noto-cjk; do
+  dpkg -s "$f" >/dev/null 2>&1 || missing+=("$f")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  echo "Installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+npm ci --no-audit --no-fund

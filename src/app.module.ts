@@ -1,0 +1,24 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CasesModule } from './cases/cases.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { PacketsModule } from './packets/packets.module';
+
+/** The module list reads as the architecture: config, storage of cases, packets, health. */
+@Module({})
+export class AppModule {
+  static forRoot(config?: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        CasesModule,
+        PacketsModule,
+        HealthModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,21 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { json } from 'express';
+import { AppErrorFilter } from './common/errors/app-error.filter';
+import { StrictValidationPipe } from './common/validation/strict-validation.pipe';
+
+/** Shared by the server and the end-to-end tests, so tests exercise the real pipeline. */
+export function setupApp(app: INestApplication): void {
+  app.use(json({ limit: '2mb' }));
+  app.useGlobalPipes(new StrictValidationPipe());
+  app.useGlobalFilters(new AppErrorFilter());
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Protective-order document assembly')
+      .setDescription('Case facts in, court packets out.')
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+}

@@ -1,0 +1,157 @@
+import 'reflect-metadata';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DataSource } from 'typeorm';
+import { parseCaseFacts } from '../case-facts/parse-case-facts';
+import { AppError } from '../common/errors/app-error';
+import { AppConfig, loadConfig } from '../config/app-config';
+import { projectRoot } from '../config/project-root';
+import { dataSourceOptions } from '../database/data-source-options';
+import { installForms } from '../forms/install-forms';
+import { PacketBuilder } from '../packets/packet-builder';
+import { lintPack } from '../packs/pack-lint';
+import { loadPacks, packNotReadyError } from '../packs/pack-loader';
+import { DocxToPdfConverter } from '../rendering/convert/docx-to-pdf';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  generate <facts.json> --pack <id> --out <folder>
+      Turns a facts file (CaseFacts, or { "packId", "facts" }) into a packet folder.
+  lint [--pack <id>] [--samples <folder>]
+      Checks packs: every form field mapped or ignored, every tag and path has a value.
+  migrate
+      Applies database migrations (SQLite by default; PostgreSQL when DATABASE_URL is set).
+  install-forms --from <folder-or-url>
+      Verifies and prepares the official court forms the packs need.
+`;
+
+type Command = (args: string[], config: AppConfig) => Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  generate,
+  lint,
+  migrate,
+  'install-forms': installFormsCommand,
+};
+
+async function generate(args: string[], config: AppConfig): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { pack: { type: 'string' }, out: { type: 'string' } },
+  });
+  const [file] = positionals;
+  if (!file || !values.out) return usage('generate needs a facts file and --out');
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const wrapped = typeof raw.facts === 'object' && raw.facts !== null;
+  const packId =
+    values.pack ?? (wrapped && typeof raw.packId === 'string' ? raw.packId : undefined);
+  if (!packId) return usage('say which pack with --pack (or "packId" in the file)');
+  const facts = parseCaseFacts(wrapped ? raw.facts : raw);
+  const pack = loadPacks(config.PACKS_DIR, config.formsDir).find((p) => p.manifest.id === packId);
+  if (!pack) return fail(`No pack "${packId}" in ${config.PACKS_DIR}`);
+  if (pack.missingForms.length > 0) throw packNotReadyError(pack);
+  const built = await new PacketBuilder(new DocxToPdfConverter(config.SOFFICE_PATH)).build(
+    pack,
+    facts,
+  );
+  const out = resolve(values.out);
+  mkdirSync(out, { recursive: true });
+  for (const f of built.files) writeFileSync(join(out, f.name), f.bytes);
+  for (const w of built.manifest.warnings) console.warn(`warning: ${w}`);
+  console.log(`${built.files.length} files written to ${out}`);
+  return 0;
+}
+
+async function lint(args: string[], config: AppConfig): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { pack: { type: 'string' }, samples: { type: 'string' } },
+  });
+  const samplesDir = resolve(values.samples ?? join(projectRoot(), 'test', 'fixtures', 'cases'));
+  const samples = readdirSync(samplesDir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => parseCaseFacts(JSON.parse(readFileSync(join(samplesDir, f), 'utf8')) as unknown));
+  const packs = loadPacks(config.PACKS_DIR, config.formsDir).filter(
+    (p) => !values.pack || p.manifest.id === values.pack,
+  );
+  if (packs.length === 0) return fail(`No pack "${values.pack}"`);
+  let errors = 0;
+  for (const pack of packs) {
+    const findings = await lintPack(pack, samples);
+    errors += findings.filter((f) => f.severity === 'error').length;
+    for (const f of findings) {
+      console.log(
+        `${f.severity}: ${f.pack}/${f.document}${f.subject ? ` [${f.subject}]` : ''}: ${f.message}`,
+      );
+    }
+    console.log(
+      `${pack.manifest.id}: ${findings.length === 0 ? 'clean' : `${findings.length} finding(s)`}`,
+    );
+  }
+  return errors > 0 ? 1 : 0;
+}
+
+async function migrate(_args: string[], config: AppConfig): Promise<number> {
+  const ds = new DataSource(dataSourceOptions(config));
+  await ds.initialize();
+  try {
+    const applied = await ds.runMigrations({ transaction: 'each' });
+    console.log(
+      applied.length
+        ? `Applied ${applied.map((m) => m.name).join(', ')}`
+        : `Database is up to date (${ds.options.type})`,
+    );
+  } finally {
+    await ds.destroy();
+  }
+  return 0;
+}
+
+async function installFormsCommand(args: string[], config: AppConfig): Promise<number> {
+  const { values } = parseArgs({ args, options: { from: { type: 'string' } } });
+  if (!values.from) return usage('install-forms needs --from <folder-or-url>');
+  const source = /^https?:\/\//.test(values.from) ? values.from : resolve(values.from);
+  if (!/^https?:\/\//.test(source) && !existsSync(source)) return fail(`No folder ${source}`);
+  const manifests = loadPacks(config.PACKS_DIR, config.formsDir).map((p) => p.manifest);
+  const report = await installForms({ source, formsDir: config.formsDir, manifests });
+  for (const f of report.installed) console.log(`installed ${f.formNumber} for ${f.packId}`);
+  for (const f of report.failed) console.error(`not installed: ${f.message}`);
+  return report.failed.length > 0 ? 1 : 0;
+}
+
+function usage(problem: string): number {
+  console.error(`${problem}\n\n${USAGE}`);
+  return 2;
+}
+
+function fail(message: string): number {
+  console.error(message);
+  return 1;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) return usage(name ? `Unknown command "${name}"` : 'No command given');
+  try {
+    return await command(rest, loadConfig());
+  } catch (e) {
+    if (e instanceof AppError) {
+      console.error(`${e.code}: ${e.message}`);
+      for (const d of e.details) console.error(`  ${d.field ?? ''}: ${d.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  },
+);

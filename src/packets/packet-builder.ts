@@ -1,0 +1,173 @@
+import { CaseFacts } from '../case-facts/case-facts.dto';
+import { evaluateCondition } from '../packs/condition';
+import { sha256 } from '../common/sha256';
+import { LoadedDocument, LoadedPack } from '../packs/pack-loader';
+import { Audience, DocumentKind } from '../packs/pack-manifest';
+import { resolveFormMapping } from '../packs/resolve-form-mapping';
+import { DocxToPdfConverter } from '../rendering/convert/docx-to-pdf';
+import { renderDocx } from '../rendering/docx/docx-renderer';
+import { renderAttachmentPages } from '../rendering/pdf/attachment-pages';
+import { mergePdfs } from '../rendering/pdf/pdf-merge';
+import { fillForm } from '../rendering/pdf/pdf-form-filler';
+import { CaseViewModel, buildCaseViewModel } from '../view-models/case-view-model';
+
+export const MEDIA_TYPES = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  json: 'application/json',
+} as const;
+
+export interface PacketFile {
+  /** Neutral name: a number and the document id, never a person's name. */
+  name: string;
+  mediaType: string;
+  bytes: Buffer;
+}
+
+export interface PacketDocumentEntry {
+  id: string;
+  title: string;
+  kind: DocumentKind;
+  audiences: Audience[];
+  files: { name: string; sha256: string; mediaType: string }[];
+  template: { file: string; sha256: string };
+}
+
+export interface PacketManifest {
+  pack: { id: string; version: string };
+  createdAt: string;
+  documents: PacketDocumentEntry[];
+  /** The merged PDF with a bookmark per document, or null when DOCX could not be converted. */
+  merged: { name: string; sha256: string } | null;
+  warnings: string[];
+}
+
+export interface BuiltPacket {
+  files: PacketFile[];
+  manifest: PacketManifest;
+}
+
+export const MERGED_FILE = 'packet.pdf';
+export const MANIFEST_FILE = 'manifest.json';
+
+interface RenderedDocument {
+  doc: LoadedDocument;
+  files: PacketFile[];
+  /** What goes into the merged PDF for this document, in order, already flattened. */
+  pdfParts: { title: string; bytes: Uint8Array }[];
+  docx?: PacketFile;
+}
+
+/**
+ * Facts in, packet out: the one path every surface (API, CLI, batch) uses. Pure apart from the
+ * optional LibreOffice conversion, so it can run in a worker and be tested without a server.
+ */
+export class PacketBuilder {
+  constructor(private readonly converter: DocxToPdfConverter) {}
+
+  async build(pack: LoadedPack, facts: CaseFacts, now: Date = new Date()): Promise<BuiltPacket> {
+    const model = buildCaseViewModel(facts);
+    const included = pack.documents.filter(
+      (d) => d.def.when === undefined || evaluateCondition(d.def.when, model),
+    );
+    const rendered: RenderedDocument[] = [];
+    for (const [i, doc] of included.entries()) {
+      rendered.push(await this.renderDocument(doc, i + 1, model));
+    }
+    const warnings: string[] = [];
+    const merged = await this.mergeAll(rendered, warnings);
+    const files = rendered.flatMap((r) => r.files);
+    if (merged) files.unshift({ name: MERGED_FILE, mediaType: MEDIA_TYPES.pdf, bytes: merged });
+    const manifest: PacketManifest = {
+      pack: { id: pack.manifest.id, version: pack.manifest.version },
+      createdAt: now.toISOString(),
+      documents: rendered.map((r) => documentEntry(r)),
+      merged: merged ? { name: MERGED_FILE, sha256: sha256(merged) } : null,
+      warnings,
+    };
+    files.push({
+      name: MANIFEST_FILE,
+      mediaType: MEDIA_TYPES.json,
+      bytes: Buffer.from(JSON.stringify(manifest, null, 2)),
+    });
+    return { files, manifest };
+  }
+
+  private async renderDocument(
+    doc: LoadedDocument,
+    position: number,
+    model: CaseViewModel,
+  ): Promise<RenderedDocument> {
+    const prefix = `${String(position).padStart(2, '0')}-${doc.def.id}`;
+    const template = templateBytes(doc);
+    if (doc.def.kind === DocumentKind.Docx) {
+      const docx: PacketFile = {
+        name: `${prefix}.docx`,
+        mediaType: MEDIA_TYPES.docx,
+        bytes: renderDocx(template, model),
+      };
+      return { doc, files: [docx], pdfParts: [], docx };
+    }
+    const values = resolveFormMapping(doc.mapping ?? { fields: {} }, model);
+    const live = await fillForm(template, values, { flatten: false });
+    const flat = await fillForm(template, values, { flatten: true });
+    const files: PacketFile[] = [
+      { name: `${prefix}.pdf`, mediaType: MEDIA_TYPES.pdf, bytes: Buffer.from(live.bytes) },
+    ];
+    const pdfParts = [{ title: doc.def.title, bytes: flat.bytes }];
+    if (live.overflows.length > 0) {
+      const attachment = await renderAttachmentPages(captionOf(model), live.overflows);
+      files.push({
+        name: `${prefix}-attachment.pdf`,
+        mediaType: MEDIA_TYPES.pdf,
+        bytes: Buffer.from(attachment),
+      });
+      pdfParts.push({ title: `${doc.def.title} (attachment)`, bytes: attachment });
+    }
+    return { doc, files, pdfParts };
+  }
+
+  /** DOCX pages come from LibreOffice; without it the packet holds everything but the merge. */
+  private async mergeAll(rendered: RenderedDocument[], warnings: string[]): Promise<Buffer | null> {
+    const docxFiles = rendered.flatMap((r) => (r.docx ? [r.docx] : []));
+    if (docxFiles.length > 0 && !this.converter.available()) {
+      warnings.push(
+        'The merged PDF was not made because LibreOffice is not installed; the DOCX and PDF files are complete.',
+      );
+      return null;
+    }
+    const converted = docxFiles.length
+      ? await this.converter.convert(docxFiles.map((f) => ({ name: f.name, bytes: f.bytes })))
+      : [];
+    const byName = new Map(docxFiles.map((f, i) => [f.name, converted[i]]));
+    const parts = rendered.flatMap((r) =>
+      r.docx ? [{ title: r.doc.def.title, bytes: byName.get(r.docx.name)! }] : r.pdfParts,
+    );
+    return Buffer.from(await mergePdfs(parts));
+  }
+}
+
+function templateBytes(doc: LoadedDocument): Buffer {
+  if (!doc.bytes) throw new Error(`template for ${doc.def.id} is not loaded`);
+  return doc.bytes;
+}
+
+function captionOf(model: CaseViewModel) {
+  return {
+    court: model.court.name,
+    caseNumber: model.court.caseNumber || undefined,
+    petitioner: model.petitioner.fullName,
+    respondent: model.respondent.fullName,
+  };
+}
+
+function documentEntry(r: RenderedDocument): PacketDocumentEntry {
+  return {
+    id: r.doc.def.id,
+    title: r.doc.def.title,
+    kind: r.doc.def.kind,
+    audiences: r.doc.def.audiences,
+    files: r.files.map((f) => ({ name: f.name, sha256: sha256(f.bytes), mediaType: f.mediaType })),
+    template: { file: r.doc.def.file, sha256: r.doc.sha256 ?? '' },
+  };
+}
