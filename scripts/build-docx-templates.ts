@@ -571,7 +571,7 @@ function signatureBlock(role: string): string[] {
 
 function perjuryStatement(): string {
   return paragraph(
-    'I declare under penalty of perjury under the laws of the State of {court.state} that the foregoing is true and correct.',
+    'I declare under penalty of perjury under the laws of the State of {court.stateName} that the foregoing is true and correct.',
     { style: 'BodyText', keepNext: true },
   );
 }

@@ -23,6 +23,7 @@ import {
   MAILING_KIND_LABEL,
   OTHER_CASE_LABEL,
   RELATIONSHIP_LABEL,
+  STATE_NAME,
   STAY_AWAY_LABEL,
 } from './labels';
 
@@ -122,6 +123,8 @@ export interface OtherCaseView {
 export interface CaseViewModel {
   court: {
     state: string;
+    /** "California": pleadings name the state in words. */
+    stateName: string;
     county: string;
     name: string;
     address: string;
@@ -289,6 +292,7 @@ export function buildCaseViewModel(facts: CaseFacts): CaseViewModel {
   return {
     court: {
       state: facts.court.state,
+      stateName: STATE_NAME[facts.court.state] ?? facts.court.state,
       county: facts.court.county,
       name: facts.court.name,
       address: facts.court.address ?? '',

@@ -166,7 +166,7 @@ describe('generic-us DOCX templates', () => {
       it('ends with the verification under the court state’s law, the date, place and typed name', () => {
         const { body, vm } = render('petition', name);
         expect(body).toContain(
-          `I declare under penalty of perjury under the laws of the State of ${vm.court.state} that the foregoing is true and correct.`,
+          `I declare under penalty of perjury under the laws of the State of ${vm.court.stateName} that the foregoing is true and correct.`,
         );
         expect(body).toContain(`Executed on ${vm.signature.dateLong}, at ${vm.signature.place}.`);
         expect(body).toContain(`${vm.signature.typedName}\nPetitioner`);
