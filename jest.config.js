@@ -2,7 +2,17 @@
  * NestJS 12 ships as ES modules, which Jest's CommonJS runtime cannot require on Node 20; those
  * packages are compiled to CommonJS by ts-jest like our own sources (and cached after the first run).
  */
-const esmPackages = ['@nestjs', 'file-type', 'strtok3', 'token-types', 'uint8array-extras', 'load-esm', '@tokenizer', 'uid', 'path-to-regexp'];
+const esmPackages = [
+  '@nestjs',
+  'file-type',
+  'strtok3',
+  'token-types',
+  'uint8array-extras',
+  'load-esm',
+  '@tokenizer',
+  'uid',
+  'path-to-regexp',
+];
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -23,7 +23,7 @@ import {
   InstallReport,
   INSTALL_FORMS_COMMAND,
   missingFormsMessage,
-  } from './install-forms';
+} from './install-forms';
 import { sha256 } from '../common/sha256';
 
 const CA_FORMS = [

@@ -363,7 +363,6 @@ export function formsNotInstalledError(manifest: PackManifest, status: FormsStat
   );
 }
 
-
 function isUrl(source: string): boolean {
   return /^https?:\/\//i.test(source);
 }

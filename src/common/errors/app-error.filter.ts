@@ -84,7 +84,10 @@ function bodyParserError(e: unknown): [number, ErrorBody] | undefined {
   const isJsonSyntax = e instanceof HttpException && e.getStatus() === 400 && isSyntaxError(e);
   if (!found && !isJsonSyntax) return undefined;
   if (found?.type === 'entity.too.large') {
-    return [413, { code: ErrorCode.PayloadTooLarge, message: 'Request body too large', details: [] }];
+    return [
+      413,
+      { code: ErrorCode.PayloadTooLarge, message: 'Request body too large', details: [] },
+    ];
   }
   if (found && found.type !== 'entity.parse.failed') return undefined;
   return [
