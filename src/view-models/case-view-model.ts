@@ -7,6 +7,7 @@ import {
   RequestedToggle,
 } from '../case-facts/case-facts.dto';
 import {
+  AbuseAct,
   LivesWith,
   MailingAddressKind,
   ProtectedPersonKind,
@@ -86,6 +87,8 @@ export interface IncidentView {
   place: string;
   acts: string;
   hasActs: boolean;
+  /** The acts as their codes (`choked`, `stalked`, ...), for conditions. */
+  actCodes: string[];
   otherActs: string;
   hasOtherActs: boolean;
   weapons: string;
@@ -212,6 +215,14 @@ export interface CaseViewModel {
   hasOtherIncidents: boolean;
   /** All incidents as sworn paragraphs, oldest first, for forms with one large statement box. */
   statementOfFacts: string;
+  /** The statutory kinds of abuse across all incidents, for forms that tick them. */
+  abuse: {
+    causedPhysicalHarm: boolean;
+    attemptedPhysicalHarm: boolean;
+    placedInFear: boolean;
+    forcedSexualRelations: boolean;
+    usedWeapon: boolean;
+  };
   orders: {
     personalConduct: boolean;
     noContact: boolean;
@@ -358,6 +369,7 @@ export function buildCaseViewModel(facts: CaseFacts): CaseViewModel {
     otherIncidents: newestFirst.slice(1),
     hasOtherIncidents: newestFirst.length > 1,
     statementOfFacts: incidents.map(incidentParagraph).join('\n\n'),
+    abuse: abuseKinds(facts.incidents),
     orders: ordersView(facts),
     otherCases: facts.otherCases.map((c) => ({
       kind: c.kind,
@@ -481,6 +493,7 @@ function incidentView(i: Incident, index: number): IncidentView {
     place: i.place,
     acts: joinWords(i.acts.map((a) => ACT_LABEL[a])),
     hasActs: i.acts.length > 0,
+    actCodes: [...i.acts],
     otherActs: i.otherActs ?? '',
     hasOtherActs: Boolean(i.otherActs),
     weapons: joinWords(weapons),
@@ -500,6 +513,46 @@ function incidentView(i: Incident, index: number): IncidentView {
     childrenPresent: joinWords(children),
     hasChildrenPresent: children.length > 0,
     narrative: i.narrative,
+  };
+}
+
+const PHYSICAL: AbuseAct[] = [
+  AbuseAct.Hit,
+  AbuseAct.Slapped,
+  AbuseAct.Punched,
+  AbuseAct.Kicked,
+  AbuseAct.Pushed,
+  AbuseAct.Choked,
+  AbuseAct.Bit,
+  AbuseAct.PulledHair,
+  AbuseAct.SexualAssault,
+];
+const ATTEMPTED: AbuseAct[] = [AbuseAct.ThrewObject, AbuseAct.ThreatenedWithWeapon];
+const FEAR: AbuseAct[] = [
+  AbuseAct.ThreatenedToKill,
+  AbuseAct.ThreatenedToHarm,
+  AbuseAct.ThreatenedWithWeapon,
+  AbuseAct.Stalked,
+  AbuseAct.HeldAgainstWill,
+  AbuseAct.HarmedAnimal,
+];
+
+/**
+ * The kinds of abuse statutes define (e.g. G.L. c. 209A s. 1: attempting to cause or causing
+ * physical harm, placing in fear of imminent serious physical harm, causing sexual relations by
+ * force or threat), derived from the acts so the petitioner never has to classify them.
+ */
+function abuseKinds(incidents: Incident[]): CaseViewModel['abuse'] {
+  const acts = new Set(incidents.flatMap((i) => i.acts));
+  const any = (list: AbuseAct[]) => list.some((a) => acts.has(a));
+  const injured = incidents.some((i) => Boolean(i.injuries) || i.medicalCare?.received === true);
+  return {
+    causedPhysicalHarm: any(PHYSICAL) || injured,
+    attemptedPhysicalHarm: any(PHYSICAL) || any(ATTEMPTED),
+    placedInFear: any(FEAR),
+    forcedSexualRelations: acts.has(AbuseAct.SexualAssault),
+    usedWeapon:
+      any([AbuseAct.ThreatenedWithWeapon]) || incidents.some((i) => (i.weapons ?? []).length > 0),
   };
 }
 
