@@ -132,12 +132,16 @@ function fail(message: string): number {
   return 1;
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs one command and returns the process exit code; the entry point below only exits with it. */
+export async function runCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const [name, ...rest] = argv;
   const command = name ? COMMANDS[name] : undefined;
   if (!command) return usage(name ? `Unknown command "${name}"` : 'No command given');
   try {
-    return await command(rest, loadConfig());
+    return await command(rest, loadConfig(env));
   } catch (e) {
     if (e instanceof AppError) {
       console.error(`${e.code}: ${e.message}`);
@@ -148,10 +152,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e instanceof Error ? e.message : String(e));
-    process.exit(1);
-  },
-);
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exit(1);
+    },
+  );
+}

@@ -34,14 +34,7 @@ export class HealthService {
         ready: p.missingForms.length === 0,
         missingForms: p.missingForms.map((f) => f.formNumber),
       })),
-      converters: {
-        docxToPdf: {
-          available,
-          message: available
-            ? 'LibreOffice found: packets include a merged PDF'
-            : 'LibreOffice not found: packets hold DOCX and PDF files but no merged PDF (install libreoffice-writer-nogui, or set SOFFICE_PATH)',
-        },
-      },
+      converters: { docxToPdf: { available, message: this.converter.message() } },
     };
   }
 }

@@ -87,4 +87,18 @@ describe('the bundled generic-us pack', () => {
       expect(JSON.stringify(info)).not.toMatch(/Nguy|李|domestic|violence|abuse/i);
     });
   });
+
+  it('still delivers every document when LibreOffice is missing, and says why there is no merge', async () => {
+    const without = new DocxToPdfConverter('/nonexistent/soffice');
+    const packet = await new PacketBuilder(without).build(pack, parseCaseFacts(fixture('minimal')));
+    const names = packet.files.map((f) => f.name);
+    expect(names).not.toContain('packet.pdf');
+    expect(names).toEqual(
+      expect.arrayContaining(['01-petition.docx', '03-confidential-information.pdf']),
+    );
+    expect(packet.manifest.merged).toBeNull();
+    expect(packet.manifest.warnings).toEqual([
+      expect.stringContaining('LibreOffice is not installed'),
+    ]);
+  });
 });
