@@ -82,6 +82,20 @@ describe(`REST API end to end (${TEST_DB_KIND})`, () => {
     });
   });
 
+  it('answers 413 for a body larger than any real case', async () => {
+    const facts = fixture('minimal');
+    (facts.incidents as Record<string, unknown>[])[0].narrative = 'x'.repeat(3 * 1024 * 1024);
+    const res = await request(http)
+      .post('/cases')
+      .send({ packId: 'generic-us', facts })
+      .expect(413);
+    expect(res.body).toEqual({
+      code: 'payload_too_large',
+      message: 'Request body too large',
+      details: [],
+    });
+  });
+
   it('answers 404 the same way for a missing id and a malformed one', async () => {
     const missing = await request(http)
       .get('/cases/1b4e28ba-2fa1-41d2-883f-0016d3cca427')
