@@ -18,6 +18,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.FormsNotInstalled]: HttpStatus.CONFLICT,
   [ErrorCode.GlyphMissing]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.RenderFailed]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [ErrorCode.ConfidentialLeak]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.ConverterUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,

@@ -10,6 +10,8 @@ export enum ErrorCode {
   FormsNotInstalled = 'forms_not_installed',
   GlyphMissing = 'glyph_missing',
   RenderFailed = 'render_failed',
+  /** A respondent-facing or law-enforcement file holds a confidential value: nothing is released. */
+  ConfidentialLeak = 'confidential_leak',
   ConverterUnavailable = 'converter_unavailable',
   PayloadTooLarge = 'payload_too_large',
   Internal = 'internal_error',

@@ -1,0 +1,60 @@
+import { compactForMatch, digitsView, normalizeForMatch } from './normalize';
+
+describe('normalizeForMatch', () => {
+  it.each([
+    ['77 Larchmont Street', '77 Larchmont St.'],
+    ['77 Larchmont Avenue', '77 LARCHMONT AVE'],
+    ['12 North Elm Road', '12 N. Elm Rd'],
+    ['5 West Oak Boulevard', '5 W Oak Blvd'],
+    ['9 East Pine Drive', '9 E Pine Dr.'],
+    ['3 South Birch Lane', '3 S Birch Ln'],
+    ['4 Maple Court', '4 Maple Ct'],
+    ['8 Ash Place', '8 Ash Pl'],
+    ['Apartment 3', 'Apt. 3'],
+    ['Apt 3', '#3'],
+    ['Unit 12B', '# 12b'],
+    ['Apt #3', 'Unit 3'],
+    ['Suite 400', 'Ste. 400'],
+    ['Post Office Box 846', 'P.O. Box 846'],
+    ['PO Box 846', 'p o box 846'],
+    ['７７ Ｌａｒｃｈｍｏｎｔ', '77 Larchmont'],
+    ['٧٧ شارع', '77 شارع'],
+    ['Straße', 'STRASSE'],
+    ['Hằng Nguyễn', 'Hang Nguyen'],
+    ['77 Larchmont St., Apt. 3!', '77 larchmont st apt 3'],
+    ['  77\t\nLarchmont   St  ', '77 Larchmont St'],
+    ['Lar\u00adch\u200bmont', 'Larchmont'],
+  ])('treats %p and %p alike', (a, b) => {
+    expect(normalizeForMatch(a)).toBe(normalizeForMatch(b));
+  });
+
+  it('folds case and drops punctuation', () => {
+    expect(normalizeForMatch('SAFE.Mail@Example.ORG')).toBe('safe mail example org');
+  });
+
+  it('keeps different streets different', () => {
+    expect(normalizeForMatch('77 Larchmont St')).not.toBe(normalizeForMatch('78 Larchmont St'));
+    expect(normalizeForMatch('Apt 3')).not.toBe(normalizeForMatch('Ste 3'));
+  });
+
+  it('compacts away spaces so words run together still compare equal', () => {
+    expect(compactForMatch('77Larch mont Street')).toBe(compactForMatch('77 Larchmont St'));
+  });
+});
+
+describe('digitsView', () => {
+  it.each([
+    '(510) 555-0199',
+    '510.555.0199',
+    '5105550199',
+    '+1 510 555 0199',
+    '５１０－５５５－０１９９',
+  ])('reads %p as the same digits', (phone) => {
+    expect(digitsView(phone)).toContain('5105550199');
+  });
+
+  it('ends a run at anything that is not phone punctuation', () => {
+    expect(digitsView('case 12, page 3 of 5105550199')).toBe('12 3 5105550199');
+    expect(digitsView('510x555y0199')).toBe('510 555 0199');
+  });
+});

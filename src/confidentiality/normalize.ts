@@ -1,0 +1,117 @@
+/**
+ * Text normalisation for leak matching. Both the confidential value and every extracted text go
+ * through the same function, so any spelling the normaliser unifies is caught whichever way the
+ * document wrote it. Unifying too much only risks a blocked release; unifying too little risks a
+ * leak, so the choices below lean towards unifying.
+ */
+
+/** Spellings that mean the same in a US address, each mapped to one canonical word. */
+const ADDRESS_WORDS: Readonly<Record<string, string>> = {
+  street: 'st',
+  str: 'st',
+  saint: 'st',
+  avenue: 'ave',
+  av: 'ave',
+  road: 'rd',
+  boulevard: 'blvd',
+  drive: 'dr',
+  lane: 'ln',
+  court: 'ct',
+  place: 'pl',
+  // The same dwelling unit is written "Apt 3", "Apartment 3", "Unit 3" and "#3" interchangeably.
+  apartment: 'unit',
+  apt: 'unit',
+  suite: 'ste',
+  north: 'n',
+  south: 's',
+  east: 'e',
+  west: 'w',
+  northeast: 'ne',
+  northwest: 'nw',
+  southeast: 'se',
+  southwest: 'sw',
+};
+
+/**
+ * Characters of scripts written without spaces between words. Each becomes its own word, so that
+ * "77 Larchmont Street的公寓" still ends in the word "street" and is unified to "st".
+ */
+const UNSPACED_CHAR =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/gu;
+
+/** Multi-word spellings of a P.O. box, after punctuation has become spaces. */
+const PO_BOX = /\b(?:post office box|p o box|po box|pobox|p o b|pob)\b/g;
+
+/**
+ * NFKC (full-width and compatibility forms become plain ones, e.g. "７７" → "77"), full case
+ * folding, diacritics and invisible characters removed, every script's digits made ASCII,
+ * punctuation turned into spaces, whitespace collapsed and address words unified.
+ * Diacritics are dropped because renderers whose fonts lack them may print "Hang" for "Hằng".
+ */
+export function normalizeForMatch(text: string): string {
+  const folded = foldCase(stripMarks(text.normalize('NFKC')));
+  const spaced = asciiDigits(folded)
+    .replace(/#\s*/g, ' unit ')
+    .replace(/[\p{Cf}\u0640]/gu, '')
+    .replace(UNSPACED_CHAR, ' $& ')
+    .replace(/[\p{P}\p{S}\p{Z}\s]+/gu, ' ');
+  const words = spaced
+    .replace(PO_BOX, 'po box')
+    .split(' ')
+    .filter((word) => word !== '')
+    .map((word) => ADDRESS_WORDS[word] ?? word);
+  return dropRepeatedUnit(words).join(' ');
+}
+
+/** "Apt #3" says "unit" twice once unified; once is what every other spelling says. */
+function dropRepeatedUnit(words: string[]): string[] {
+  return words.filter((word, i) => !(word === 'unit' && words[i - 1] === 'unit'));
+}
+
+/** The normalised text without any spaces, for matching text extracted with words run together. */
+export function compactForMatch(text: string): string {
+  return normalizeForMatch(text).replace(/ /g, '');
+}
+
+/**
+ * Digits-only view of a text: digit runs separated only by what people put inside phone numbers
+ * (spaces, dots, dashes, slashes, parentheses, plus) are joined, so "(510) 555-0199",
+ * "510.555.0199" and "5105550199" all read "5105550199". Anything else (a letter, a comma) ends a
+ * run, and runs are returned separated by one space.
+ */
+export function digitsView(text: string): string {
+  const digits = asciiDigits(text.normalize('NFKC')).replace(/[\p{Cf}]/gu, '');
+  const runs = digits.match(/\d(?:[\d\s().+/\u2010-\u2015-]*\d)?/g) ?? [];
+  return runs.map((run) => run.replace(/\D/g, '')).join(' ');
+}
+
+function stripMarks(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').normalize('NFC');
+}
+
+/**
+ * JavaScript has no case folding; upper- then lower-casing gets closest ("ß" → "ss"), and Greek
+ * final sigma is made the ordinary sigma so word position does not matter.
+ */
+function foldCase(text: string): string {
+  return text.toUpperCase().toLowerCase().replace(/ς/g, 'σ');
+}
+
+/**
+ * Every Unicode decimal digit (Arabic-Indic "٧", Devanagari "७", ...) as its ASCII digit. NFKC
+ * leaves these alone. Unicode encodes each script's digits as a run starting at zero, so a
+ * digit's value is its distance from the start of its run, modulo ten.
+ */
+function asciiDigits(text: string): string {
+  return text.replace(/[^\P{Nd}0-9]/gu, (digit) => String(digitValue(digit.codePointAt(0) ?? 0)));
+}
+
+function digitValue(codePoint: number): number {
+  let start = codePoint;
+  while (isDecimalDigit(start - 1)) start -= 1;
+  return (codePoint - start) % 10;
+}
+
+function isDecimalDigit(codePoint: number): boolean {
+  return codePoint >= 0 && /\p{Nd}/u.test(String.fromCodePoint(codePoint));
+}
