@@ -10,6 +10,7 @@ import { renderAttachmentPages } from '../rendering/pdf/attachment-pages';
 import { mergePdfs } from '../rendering/pdf/pdf-merge';
 import { fillForm } from '../rendering/pdf/pdf-form-filler';
 import { CaseViewModel, buildCaseViewModel } from '../view-models/case-view-model';
+import { BUNDLES, checkBundleBeforeRelease, isReleasedOutsideCourt } from './bundles';
 
 export const MEDIA_TYPES = {
   pdf: 'application/pdf',
@@ -33,12 +34,23 @@ export interface PacketDocumentEntry {
   template: { file: string; sha256: string };
 }
 
+export interface PacketBundleEntry {
+  audience: Audience;
+  title: string;
+  documents: string[];
+  /** The bundle as one PDF, or null when DOCX could not be converted. */
+  file: { name: string; sha256: string } | null;
+  /** True when the release check proved the bundle free of confidential values. */
+  leakChecked: boolean;
+}
+
 export interface PacketManifest {
   pack: { id: string; version: string };
   createdAt: string;
   documents: PacketDocumentEntry[];
-  /** The merged PDF with a bookmark per document, or null when DOCX could not be converted. */
+  /** The court filing as one PDF with a bookmark per document, or null without LibreOffice. */
   merged: { name: string; sha256: string } | null;
+  bundles: PacketBundleEntry[];
   warnings: string[];
 }
 
@@ -47,7 +59,6 @@ export interface BuiltPacket {
   manifest: PacketManifest;
 }
 
-export const MERGED_FILE = 'packet.pdf';
 export const MANIFEST_FILE = 'manifest.json';
 
 interface RenderedDocument {
@@ -75,14 +86,35 @@ export class PacketBuilder {
       rendered.push(await this.renderDocument(doc, i + 1, model));
     }
     const warnings: string[] = [];
-    const merged = await this.mergeAll(rendered, warnings);
-    const files = rendered.flatMap((r) => r.files);
-    if (merged) files.unshift({ name: MERGED_FILE, mediaType: MEDIA_TYPES.pdf, bytes: merged });
+    const pdfOf = await this.docxAsPdf(rendered, warnings);
+    const bundleFiles: PacketFile[] = [];
+    const bundles: PacketBundleEntry[] = [];
+    for (const bundle of BUNDLES) {
+      const members = rendered.filter((r) => r.doc.def.audiences.includes(bundle.audience));
+      if (members.length === 0) continue;
+      const merged = pdfOf ? await mergeBundle(members, pdfOf) : null;
+      await checkBundleBeforeRelease(facts, bundle.audience, [
+        ...members.flatMap((r) => r.files.map((f) => ({ documentId: r.doc.def.id, ...f }))),
+        ...(merged ? [{ documentId: bundle.title, name: bundle.file, bytes: merged }] : []),
+      ]);
+      if (merged)
+        bundleFiles.push({ name: bundle.file, mediaType: MEDIA_TYPES.pdf, bytes: merged });
+      bundles.push({
+        audience: bundle.audience,
+        title: bundle.title,
+        documents: members.map((r) => r.doc.def.id),
+        file: merged ? { name: bundle.file, sha256: sha256(merged) } : null,
+        leakChecked: isReleasedOutsideCourt(bundle.audience),
+      });
+    }
+    const files = [...bundleFiles, ...rendered.flatMap((r) => r.files)];
+    const court = bundles.find((b) => b.audience === Audience.Court);
     const manifest: PacketManifest = {
       pack: { id: pack.manifest.id, version: pack.manifest.version },
       createdAt: now.toISOString(),
       documents: rendered.map((r) => documentEntry(r)),
-      merged: merged ? { name: MERGED_FILE, sha256: sha256(merged) } : null,
+      merged: court?.file ?? null,
+      bundles,
       warnings,
     };
     files.push({
@@ -127,8 +159,14 @@ export class PacketBuilder {
     return { doc, files, pdfParts };
   }
 
-  /** DOCX pages come from LibreOffice; without it the packet holds everything but the merge. */
-  private async mergeAll(rendered: RenderedDocument[], warnings: string[]): Promise<Buffer | null> {
+  /**
+   * Every DOCX as PDF, converted once for all bundles. DOCX pages come from LibreOffice; without
+   * it the packet holds every document but no merged PDFs, and says so.
+   */
+  private async docxAsPdf(
+    rendered: RenderedDocument[],
+    warnings: string[],
+  ): Promise<Map<string, Uint8Array> | null> {
     const docxFiles = rendered.flatMap((r) => (r.docx ? [r.docx] : []));
     if (docxFiles.length > 0 && !this.converter.available()) {
       warnings.push(
@@ -139,12 +177,19 @@ export class PacketBuilder {
     const converted = docxFiles.length
       ? await this.converter.convert(docxFiles.map((f) => ({ name: f.name, bytes: f.bytes })))
       : [];
-    const byName = new Map(docxFiles.map((f, i) => [f.name, converted[i]]));
-    const parts = rendered.flatMap((r) =>
-      r.docx ? [{ title: r.doc.def.title, bytes: byName.get(r.docx.name)! }] : r.pdfParts,
-    );
-    return Buffer.from(await mergePdfs(parts));
+    return new Map(docxFiles.map((f, i) => [f.name, converted[i]]));
   }
+}
+
+async function mergeBundle(
+  members: RenderedDocument[],
+  pdfOf: Map<string, Uint8Array>,
+): Promise<Buffer> {
+  const parts = members.flatMap((r) => {
+    const converted = r.docx ? pdfOf.get(r.docx.name) : undefined;
+    return converted ? [{ title: r.doc.def.title, bytes: converted }] : r.pdfParts;
+  });
+  return Buffer.from(await mergePdfs(parts));
 }
 
 function templateBytes(doc: LoadedDocument): Buffer {

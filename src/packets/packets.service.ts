@@ -106,7 +106,9 @@ function manifestOf(p: PacketEntity): PacketManifest {
 
 function allFiles(m: PacketManifest): { name: string; mediaType: string }[] {
   return [
-    ...(m.merged ? [{ name: m.merged.name, mediaType: MEDIA_TYPES.pdf }] : []),
+    ...m.bundles.flatMap((b) =>
+      b.file ? [{ name: b.file.name, mediaType: MEDIA_TYPES.pdf }] : [],
+    ),
     ...m.documents.flatMap((d) => d.files),
     { name: MANIFEST_FILE, mediaType: MEDIA_TYPES.json },
   ];
