@@ -1,4 +1,5 @@
 import PizZip from 'pizzip';
+import './pdfjs-environment';
 import { getDocument, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf';
 import type { PDFDocumentProxy } from 'pdfjs-dist/types/src/display/api';
 import { AppError } from '../common/errors/app-error';

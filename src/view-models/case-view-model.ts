@@ -135,8 +135,12 @@ export interface CaseViewModel {
     nameAndAddress: string;
     caseNumber: string;
   };
-  /** The phone for court papers: the attorney's when represented, else the safe phone. */
+  /**
+   * Phone and email for papers the respondent receives: the attorney's when represented, else
+   * blank. The petitioner's own safe phone and email are confidential and never go there.
+   */
   contactPhone: string;
+  contactEmail: string;
   petitioner: PersonView & {
     otherNames: string;
     language: string;
@@ -310,7 +314,8 @@ export function buildCaseViewModel(facts: CaseFacts): CaseViewModel {
       nameAndAddress: [facts.court.name, facts.court.address].filter(Boolean).join(', '),
       caseNumber: facts.court.caseNumber ?? '',
     },
-    contactPhone: facts.attorney?.phone ?? p.safePhone ?? '',
+    contactPhone: facts.attorney?.phone ?? '',
+    contactEmail: facts.attorney?.email ?? '',
     petitioner: {
       ...personView(p.name, p.dateOfBirth, p.age, p.gender, asOf),
       otherNames: (p.otherNames ?? []).join(', '),
