@@ -8,8 +8,9 @@ missing=()
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
-# Fonts LibreOffice draws the DOCX pages with: Times New Roman metrics, and every script a name may use.
-for f in fonts-liberation2 fonts-noto-core fonts-noto-cjk; do
+# Fonts to draw pages with: Times New Roman metrics and every script a name may use for LibreOffice,
+# and the standard PDF fonts (ZapfDingbats draws the ticks of official forms) for poppler.
+for f in fonts-liberation2 fonts-noto-core fonts-noto-cjk fonts-urw-base35; do
   dpkg -s "$f" >/dev/null 2>&1 || missing+=("$f")
 done
 if [ ${#missing[@]} -gt 0 ]; then

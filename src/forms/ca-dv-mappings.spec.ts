@@ -244,13 +244,9 @@ describe('California pack (ca-dv) mappings', () => {
     expect(text).not.toContain(model.petitioner.residence.street);
   });
 
-  it("ticks the respondent's gender box and fills page 1 of DV-100 (maximal case)", async () => {
+  it("ticks the respondent's gender box and shows the petitioner on page 1 of DV-100 (maximal case)", async () => {
     const model = viewModel('maximal');
-    // Page 1 only: the filler cannot yet write into DV-100's one-line-high multiline fields
-    // (e.g. item 5d), whatever the text; see the report to the filler's owner.
-    const values = resolveFormMapping(loadMapping(documents[0]), model).filter((v) =>
-      v.field.startsWith('DV-100[0].Page1[0].'),
-    );
+    const values = resolveFormMapping(loadMapping(documents[0]), model);
     const template = readFileSync(join(formsDir, 'ca-dv', 'dv-100.pdf'));
     const { bytes } = await fillForm(template, values, { flatten: false });
     const out = join(formsDir, 'dv-100-filled.pdf');

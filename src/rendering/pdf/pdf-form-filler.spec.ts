@@ -48,6 +48,8 @@ async function buildFixtureForm(): Promise<Uint8Array> {
   comb.setMaxLength(5);
   comb.enableCombing();
   text('limited', 310, 10, 200, 20).setMaxLength(4);
+  // As DV-100 item 5d: multiline, 11 pt, but only 14 pt tall, so no 11-pt line box fits.
+  text('oneLineHigh', 280, 11, 300, 14).enableMultiline();
 
   const plain = form.createCheckBox('plainBox');
   plain.addToPage(page, { x: 400, y: 720, width: 12, height: 12 });
@@ -243,6 +245,41 @@ describe('fillForm', () => {
     const text = (await pdfText(bytes)).replace(/\s+/g, ' ');
     expect(text).toContain(story.trim());
     expect(text).toContain('Oakland Police Dept. 26-0412');
+  });
+
+  describe('a multiline field one line high (11 pt in a 14-pt box)', () => {
+    const overflow = { label: 'See Attachment 5d', heading: 'DV-100, item 5d (continued)' };
+    const fill = (text: string) =>
+      fillForm(template, [{ field: 'oneLineHigh', kind: 'text', text, overflow }], {
+        flatten: false,
+      });
+
+    it('takes empty text without drawing anything', async () => {
+      const { bytes, overflows } = await fill('');
+      expect(overflows).toEqual([]);
+      expect((await pdfFieldStates(bytes)).oneLineHigh.value).toBe('');
+    });
+
+    it('takes a line that fits its width at the field size', async () => {
+      const { bytes, overflows } = await fill('Bruised arm');
+      expect(overflows).toEqual([]);
+      expect((await pdfFieldStates(bytes)).oneLineHigh.value).toBe('Bruised arm');
+      expect(await pdfText(bytes)).toContain('Bruised arm');
+    });
+
+    it('shrinks a slightly long line to one line rather than overflowing', async () => {
+      const text = 'Bruised arm and a cut on my forehead that needed stitches.';
+      const { bytes, overflows } = await fill(text);
+      expect(overflows).toEqual([]);
+      expect((await pdfText(bytes)).replace(/\s+/g, ' ')).toContain(text);
+    });
+
+    it('writes the (shrunk if need be) overflow label for text longer than a line', async () => {
+      const long = 'He hit me with a closed fist and I could not lift my arm. '.repeat(6);
+      const { bytes, overflows } = await fill(long);
+      expect(overflows).toEqual([{ field: 'oneLineHigh', heading: overflow.heading, text: long }]);
+      expect((await pdfFieldStates(bytes)).oneLineHigh.value).toBe(overflow.label);
+    });
   });
 
   it('refuses text that does not fit a field without an overflow rule, naming the field', async () => {

@@ -105,6 +105,11 @@ export async function fillTextField(
   const name = value.field;
   const spec = textSpecOf(field);
   const full = prepareText(value.text, spec, fonts, name);
+  if (full === '') {
+    // Nothing to measure: an empty value must never overflow, however small the box.
+    await writeText(field, '', emptyFit(field), spec, fonts);
+    return undefined;
+  }
   const fitted = layoutField(field, full, spec, fonts, name);
   if (fitted) {
     await writeText(field, full, fitted, spec, fonts);
@@ -153,18 +158,34 @@ function layoutField(
   if (spec.maxLength !== undefined && text.length > spec.maxLength) return undefined;
   const shaper = (t: string) => fonts.library.runsFor(t, name);
   const metrics = metricsOf(fonts.library.runsFor(text, name), fonts.library.faces[0]);
+  // Widths scale with the size, and shaping is the slow part: a long narrative is wrapped at
+  // up to a dozen sizes, so each piece is shaped once at 1 pt for all of them and every widget.
+  const unitWidths = new Map<string, number>();
+  const widthAtOne = (t: string) => {
+    let w = unitWidths.get(t);
+    if (w === undefined) {
+      w = runsWidth(shaper(t), 1);
+      unitWidths.set(t, w);
+    }
+    return w;
+  };
   const fit: Fit = new Map();
   for (const widget of field.acroField.getWidgets()) {
     const inner = innerBox(widget, spec);
     const layout = spec.combCells
       ? layoutComb(text, inner, spec, metrics, shaper)
       : spec.multiline
-        ? layoutMultiline(text, inner, spec, metrics, shaper)
+        ? layoutMultiline(text, inner, spec, metrics, shaper, widthAtOne)
         : layoutSingleLine(text, inner, spec, metrics, shaper);
     if (!layout) return undefined;
     fit.set(widget, layout);
   }
   return fit;
+}
+
+/** Every widget with no lines: the box and border are still drawn, so no stale text shows. */
+function emptyFit(field: PDFTextField): Fit {
+  return new Map(field.acroField.getWidgets().map((w) => [w, { fontSize: 0, lines: [] }]));
 }
 
 async function writeText(
@@ -382,6 +403,10 @@ function alignedX(inner: Inner, lineWidth: number, alignment: TextAlignment): nu
   return inner.x;
 }
 
+/**
+ * One line, never checked against the box's height at a fixed size (the form's designer chose
+ * that size for that box). Too wide, it shrinks to MIN_AUTO_FONT_SIZE before it overflows.
+ */
 function layoutSingleLine(
   text: string,
   inner: Inner,
@@ -391,11 +416,14 @@ function layoutSingleLine(
 ): WidgetLayout | undefined {
   const runs = shape(text);
   const widthAtOne = runsWidth(runs, 1);
-  let size = spec.fontSize;
-  if (size === 0) {
-    const widthFit = widthAtOne > 0 ? inner.width / widthAtOne : MAX_AUTO_FONT_SIZE;
-    size = roundDown(Math.min(heightFitSize(inner, metrics), widthFit));
-    if (size < MIN_AUTO_FONT_SIZE) return undefined;
+  const widthFit = widthAtOne > 0 ? inner.width / widthAtOne : MAX_AUTO_FONT_SIZE;
+  const preferred = spec.fontSize > 0 ? spec.fontSize : heightFitSize(inner, metrics);
+  // A box too short for the minimum size still takes one line at that size; clipping a
+  // descender is better than an attachment for a name.
+  const floor = Math.min(MIN_AUTO_FONT_SIZE, preferred);
+  let size = roundDown(Math.max(floor, Math.min(preferred, widthFit)));
+  if (spec.fontSize > 0 && widthAtOne * spec.fontSize <= inner.width + EPSILON) {
+    size = spec.fontSize;
   }
   const width = widthAtOne * size;
   if (width > inner.width + EPSILON) return undefined;
@@ -432,16 +460,35 @@ function layoutComb(
   return { fontSize: size, lines };
 }
 
+/** Sizes to try, largest first: the field's own (or the auto maximum), down to the minimum. */
+function candidateSizes(spec: TextSpec): number[] {
+  const start = spec.fontSize > 0 ? spec.fontSize : MAX_AUTO_FONT_SIZE;
+  const sizes = [start];
+  // Continue on the half-point grid below the field's size, so 11 pt goes 10.5, 10, ...
+  let next = Math.ceil(start / AUTO_SIZE_STEP) * AUTO_SIZE_STEP - AUTO_SIZE_STEP;
+  for (; next >= MIN_AUTO_FONT_SIZE - EPSILON; next -= AUTO_SIZE_STEP) sizes.push(next);
+  return sizes;
+}
+
+/**
+ * The largest size at which the wrapped text fits. Text that wraps to one line always fits a
+ * fixed-size field, as in a single-line field: official forms draw many multiline fields one
+ * line high (DV-100 item 5d is 14 pt tall at 11 pt), where no line box would pass the test.
+ * Auto-sized fields allow that only at the minimum size.
+ */
 function layoutMultiline(
   text: string,
   inner: Inner,
   spec: TextSpec,
   metrics: Metrics,
   shape: Shaper,
+  widthAtOne: (text: string) => number,
 ): WidgetLayout | undefined {
-  if (spec.fontSize > 0) return wrapAtSize(text, inner, spec, metrics, shape, spec.fontSize);
-  for (let size = MAX_AUTO_FONT_SIZE; size >= MIN_AUTO_FONT_SIZE; size -= AUTO_SIZE_STEP) {
-    const layout = wrapAtSize(text, inner, spec, metrics, shape, size);
+  const sizes = candidateSizes(spec);
+  const smallest = sizes[sizes.length - 1];
+  for (const size of sizes) {
+    const oneLineAllowed = spec.fontSize > 0 || size === smallest;
+    const layout = wrapAtSize(text, inner, spec, metrics, shape, widthAtOne, size, oneLineAllowed);
     if (layout) return layout;
   }
   return undefined;
@@ -453,16 +500,29 @@ function wrapAtSize(
   spec: TextSpec,
   metrics: Metrics,
   shape: Shaper,
+  widthAtOne: (text: string) => number,
   size: number,
+  oneLineAllowed: boolean,
 ): WidgetLayout | undefined {
-  const measure = (t: string) => runsWidth(shape(t), size);
-  const lines = wrapText(text, inner.width, measure);
+  // Cheap bound before wrapping: every visible character lands on some line, so text wider
+  // (spaces aside, 5% kerning slack) than all the lines the box holds cannot fit.
   const lineHeight = size * LINE_HEIGHT;
-  const needed = (lines.length - 1) * lineHeight + (metrics.ascent + metrics.descent) * size;
-  if (needed > inner.height + EPSILON) return undefined;
+  const glyphHeight = (metrics.ascent + metrics.descent) * size;
+  const maxLines = Math.max(1, Math.floor((inner.height - glyphHeight) / lineHeight) + 1);
+  const inkWidth = widthAtOne(text.replace(/\s+/g, '')) * size;
+  if (inkWidth > maxLines * inner.width * 1.05 + EPSILON) return undefined;
+  const lines = wrapText(text, inner.width, (t) => widthAtOne(t) * size);
+  const needed = (lines.length - 1) * lineHeight + glyphHeight;
+  const tallSingleLine = lines.length === 1 && oneLineAllowed;
+  if (needed > inner.height + EPSILON && !tallSingleLine) return undefined;
   const shaped = lines.map((l) => shape(l));
   if (shaped.some((runs) => runsWidth(runs, size) > inner.width + EPSILON)) return undefined;
-  const top = inner.y + inner.height - metrics.ascent * size;
+  // A line taller than the box is centred like a single-line field's, so the clip trims
+  // ascender and descender alike instead of cutting off the bottom of the text.
+  const top =
+    needed > inner.height + EPSILON
+      ? centredBaseline(inner, size, metrics)
+      : inner.y + inner.height - metrics.ascent * size;
   return {
     fontSize: size,
     lines: shaped.map((runs, i) => ({
