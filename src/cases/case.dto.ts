@@ -2,6 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsDefined, Matches } from 'class-validator';
 import { CaseFacts } from '../case-facts/case-facts.dto';
 import { Nested } from '../common/validation/validators';
+import type { SafetyNotice } from './safety-notices';
 
 export class CreateCaseDto {
   @ApiProperty({ example: 'generic-us', description: 'The pack (court and forms) to file with.' })
@@ -24,6 +25,8 @@ export interface CaseResponse {
   id: string;
   packId: string;
   facts: CaseFacts;
+  /** What the petitioner should know before generating (see safety-notices.ts). */
+  safetyNotices: SafetyNotice[];
   createdAt: string;
   updatedAt: string;
 }

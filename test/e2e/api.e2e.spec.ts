@@ -32,6 +32,13 @@ describe(`REST API end to end (${TEST_DB_KIND})`, () => {
     const id = await createCase();
     const read = await request(http).get(`/cases/${id}`).expect(200);
     expect(read.body.facts.petitioner.name.full).toBe('Jennifer Anne Walsh');
+    // Before generating, the petitioner learns the stay-away order will name the workplace.
+    expect(read.body.safetyNotices).toEqual([
+      expect.objectContaining({
+        code: 'stay_away_place_visible',
+        field: 'requestedOrders.stayAway.places',
+      }),
+    ]);
 
     const facts = fixture('typical');
     (facts.court as Record<string, unknown>).caseNumber = '26-PO-0042';
