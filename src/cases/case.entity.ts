@@ -8,7 +8,10 @@ export class CaseEntity {
   @Column({ name: 'pack_id', type: 'varchar', length: 64 })
   packId!: string;
 
-  /** The validated CaseFacts as JSON. */
+  /**
+   * The validated CaseFacts as JSON, encrypted: base64 of the envelope made with the case's data
+   * key (see src/crypto/envelope.ts). `CasesService.require` hands out a copy holding the JSON.
+   */
   @Column({ type: 'text' })
   facts!: string;
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { DataKeyEntity } from '../crypto/data-key.entity';
 import { CaseEntity } from './case.entity';
 
 /** The only place that queries the cases table. */
@@ -8,8 +9,12 @@ import { CaseEntity } from './case.entity';
 export class CasesRepository {
   constructor(@InjectRepository(CaseEntity) private readonly repo: Repository<CaseEntity>) {}
 
-  async insert(record: CaseEntity): Promise<CaseEntity> {
-    await this.repo.insert(record);
+  /** The case and its wrapped data key, together or not at all. */
+  async insert(record: CaseEntity, dataKey: DataKeyEntity): Promise<CaseEntity> {
+    await this.repo.manager.transaction(async (tx) => {
+      await tx.getRepository(CaseEntity).insert(record);
+      await tx.getRepository(DataKeyEntity).insert(dataKey);
+    });
     return record;
   }
 
@@ -21,8 +26,12 @@ export class CasesRepository {
     await this.repo.update({ id }, changes);
   }
 
-  async delete(id: string): Promise<boolean> {
-    const result = await this.repo.delete({ id });
-    return (result.affected ?? 0) > 0;
+  /** Deletes the case inside a transaction in which `alsoDo` runs first (its data key goes). */
+  async delete(id: string, alsoDo: (tx: EntityManager) => Promise<void>): Promise<boolean> {
+    return this.repo.manager.transaction(async (tx) => {
+      await alsoDo(tx);
+      const result = await tx.getRepository(CaseEntity).delete({ id });
+      return (result.affected ?? 0) > 0;
+    });
   }
 }

@@ -7,6 +7,8 @@ import { parseCaseFacts } from '../case-facts/parse-case-facts';
 import { AppError } from '../common/errors/app-error';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { projectRoot } from '../config/project-root';
+import { loadMasterKeyring } from '../crypto/master-keys';
+import { countUnencryptedCases, rotateMasterKey } from '../crypto/rotate-master-key';
 import { dataSourceOptions } from '../database/data-source-options';
 import { installForms } from '../forms/install-forms';
 import { PacketBuilder } from '../packets/packet-builder';
@@ -25,6 +27,9 @@ Commands:
       Applies database migrations (SQLite by default; PostgreSQL when DATABASE_URL is set).
   install-forms --from <folder-or-url>
       Verifies and prepares the official court forms the packs need.
+  rotate-master-key
+      Re-wraps every case's data key under MASTER_KEY_VERSION (idempotent). Keep the old
+      version in MASTER_KEYS until this reports success, then remove it.
 `;
 
 type Command = (args: string[], config: AppConfig) => Promise<number>;
@@ -34,6 +39,7 @@ const COMMANDS: Record<string, Command> = {
   lint,
   migrate,
   'install-forms': installFormsCommand,
+  'rotate-master-key': rotateMasterKeyCommand,
 };
 
 async function generate(args: string[], config: AppConfig): Promise<number> {
@@ -120,6 +126,28 @@ async function installFormsCommand(args: string[], config: AppConfig): Promise<n
   for (const f of report.installed) console.log(`installed ${f.formNumber} for ${f.packId}`);
   for (const f of report.failed) console.error(`not installed: ${f.message}`);
   return report.failed.length > 0 ? 1 : 0;
+}
+
+async function rotateMasterKeyCommand(_args: string[], config: AppConfig): Promise<number> {
+  const keyring = loadMasterKeyring(config, (m) => console.warn(`warning: ${m}`));
+  const ds = new DataSource(dataSourceOptions(config));
+  await ds.initialize();
+  try {
+    const report = await rotateMasterKey(ds, keyring);
+    console.log(
+      `${report.rewrapped} data key(s) re-wrapped under master key version ${report.currentVersion}; ` +
+        `${report.current} already were`,
+    );
+    const unencrypted = await countUnencryptedCases(ds);
+    if (unencrypted > 0) {
+      console.warn(
+        `warning: ${unencrypted} case(s) stored before encryption still hold plain facts until their next update`,
+      );
+    }
+  } finally {
+    await ds.destroy();
+  }
+  return 0;
 }
 
 function usage(problem: string): number {

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
 import { resolve } from 'node:path';
+import { MasterKeyConfigError, parseMasterKeys } from '../crypto/master-keys';
 import { projectRoot } from './project-root';
 
 /**
@@ -20,6 +21,14 @@ export class AppConfig {
   @IsString() HOST: string = '127.0.0.1';
   /** LibreOffice binary for DOCX to PDF; found on PATH when absent. */
   @IsOptional() @IsString() SOFFICE_PATH?: string;
+  /**
+   * Master keys that wrap the per-case data keys: `version:base64key` pairs (32-byte keys)
+   * separated by commas, from a secret store. When absent, DATA_DIR/master.key is used (and
+   * created on first start) with a warning.
+   */
+  @IsOptional() @IsString() MASTER_KEYS?: string;
+  /** Which version of MASTER_KEYS wraps new data keys; may be omitted when there is one key. */
+  @IsOptional() @IsString() MASTER_KEY_VERSION?: string;
   @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
 
   get formsDir(): string {
@@ -37,7 +46,13 @@ export class AppConfig {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const defaults = new AppConfig();
-  const known = Object.keys(defaults).concat(['DATABASE_URL', 'FORMS_DIR', 'SOFFICE_PATH']);
+  const known = Object.keys(defaults).concat([
+    'DATABASE_URL',
+    'FORMS_DIR',
+    'SOFFICE_PATH',
+    'MASTER_KEYS',
+    'MASTER_KEY_VERSION',
+  ]);
   const given = Object.fromEntries(
     Object.entries(env).filter(([k, v]) => known.includes(k) && v !== undefined && v !== ''),
   );
@@ -51,5 +66,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     );
     throw new Error(`Invalid environment: ${names.join(', ')}`);
   }
+  checkMasterKeys(config);
   return config;
+}
+
+/** Master keys are checked at start-up too; the message names the variable, never the key. */
+function checkMasterKeys(config: AppConfig): void {
+  try {
+    if (config.MASTER_KEYS) parseMasterKeys(config.MASTER_KEYS, config.MASTER_KEY_VERSION);
+    else if (config.MASTER_KEY_VERSION) {
+      throw new MasterKeyConfigError('MASTER_KEY_VERSION: set without MASTER_KEYS');
+    }
+  } catch (e) {
+    if (e instanceof MasterKeyConfigError) throw new Error(`Invalid environment: ${e.message}`);
+    throw e;
+  }
 }

@@ -4,9 +4,10 @@ import type { DataSourceOptions } from 'typeorm';
 import { CaseEntity } from '../cases/case.entity';
 import type { AppConfig } from '../config/app-config';
 import { projectRoot } from '../config/project-root';
+import { DataKeyEntity } from '../crypto/data-key.entity';
 import { PacketEntity } from '../packets/packet.entity';
 
-export const ENTITIES = [CaseEntity, PacketEntity];
+export const ENTITIES = [CaseEntity, PacketEntity, DataKeyEntity];
 
 /** Compiled migrations when running from dist/, TypeScript ones under ts-jest. */
 function migrationsGlob(): string {

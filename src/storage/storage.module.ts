@@ -1,7 +1,13 @@
 import { Module, OnModuleInit } from '@nestjs/common';
+import { CryptoModule } from '../crypto/crypto.module';
 import { ArtifactStore } from './artifact-store';
 
-@Module({ providers: [ArtifactStore], exports: [ArtifactStore] })
+/** Files at rest, and (re-exported) the per-case cipher that seals them and the case facts. */
+@Module({
+  imports: [CryptoModule],
+  providers: [ArtifactStore],
+  exports: [ArtifactStore, CryptoModule],
+})
 export class StorageModule implements OnModuleInit {
   constructor(private readonly store: ArtifactStore) {}
 
