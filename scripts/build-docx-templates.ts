@@ -898,9 +898,67 @@ export function declarationBody(): string[] {
   ];
 }
 
+/**
+ * The petitioner's own sheet, in plain words: where to file, that officers serve the papers for
+ * free, what happens at the hearing, and that the petitioner never delivers anything to the
+ * respondent. Only the petitioner's copy carries it.
+ */
+export function nextStepsBody(): string[] {
+  const step = (title: string, text: string): string[] => [
+    paragraph([run(title, { bold: true })], { style: 'BodyText', keepNext: true }),
+    paragraph(text, { style: 'BodyText' }),
+  ];
+  return [
+    paragraph([run('What happens next', { bold: true, caps: true })], { style: 'DocumentTitle' }),
+    paragraph(
+      'These are your papers asking the court for a protective order against {respondent.fullName}. ' +
+        'Keep this sheet and your copy of the papers somewhere the respondent cannot find them.',
+      { style: 'BodyText' },
+    ),
+    ...step(
+      '1. File your papers with the court',
+      'Take the papers to the clerk of {court.name}' +
+        ifText('court.address', ', {court.address}') +
+        '. Sign where the papers ask for your signature, in front of the clerk if the court asks you to. ' +
+        'There is no fee to ask for a protective order. Ask the clerk when the judge will look at your request.',
+    ),
+    ...step(
+      '2. The judge may make a temporary order',
+      'The judge can make a temporary order the same day or the next court day, without the respondent ' +
+        'being there. The clerk will give you the date of the hearing. Keep a copy of any order with you at all times.',
+    ),
+    ...step(
+      '3. The respondent must be served, and not by you',
+      'The respondent has to get a copy of the papers before the hearing. The sheriff or the police serve ' +
+        'protective-order papers for free. Give them the law-enforcement papers from this packet. You never ' +
+        'have to hand papers to the respondent yourself, and you should not. Do not contact the respondent.',
+    ),
+    ...step(
+      '4. Go to the hearing',
+      'Go to court on the hearing date on your notice. Bring your copy of the papers and anything that shows ' +
+        'what happened: photos, messages, medical records, police reports' +
+        ifText(
+          'mostRecentIncident.policeReportNumber',
+          ' (report {mostRecentIncident.policeReportNumber})',
+        ) +
+        ', and people who saw it. If you need an interpreter, ask the clerk before the hearing. ' +
+        'If you do not go, the temporary order can end.',
+    ),
+    ...step(
+      'If the respondent does not obey the order',
+      'Call 911. Show the officer your copy of the order. Breaking a protective order is a crime.',
+    ),
+    ...step(
+      'Help is free and confidential',
+      'National Domestic Violence Hotline: 1-800-799-7233, or text START to 88788. ' +
+        'A local legal aid office can help you at the hearing.',
+    ),
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------
 
-export const TEMPLATES: Record<'petition' | 'declaration', () => DocumentSpec> = {
+export const TEMPLATES: Record<'petition' | 'declaration' | 'next-steps', () => DocumentSpec> = {
   petition: () => ({
     footerTitle: 'Petition for Protective Order',
     bodyLine: 360,
@@ -911,12 +969,25 @@ export const TEMPLATES: Record<'petition' | 'declaration', () => DocumentSpec> =
     bodyLine: 480,
     body: declarationBody(),
   }),
+  'next-steps': () => ({
+    footerTitle: 'What happens next',
+    bodyLine: 300,
+    body: nextStepsBody(),
+  }),
 };
 
-export function main(outDir = join(__dirname, '..', '..', 'templates', 'generic-us')): void {
-  mkdirSync(outDir, { recursive: true });
+/** Where each template is kept under templates/: a pack, or `common` when every pack uses it. */
+export const TEMPLATE_FOLDERS: Record<keyof typeof TEMPLATES, string> = {
+  petition: 'generic-us',
+  declaration: 'generic-us',
+  'next-steps': 'common',
+};
+
+export function main(templatesDir = join(__dirname, '..', '..', 'templates')): void {
   for (const [name, spec] of Object.entries(TEMPLATES)) {
-    const file = join(outDir, `${name}.docx`);
+    const dir = join(templatesDir, TEMPLATE_FOLDERS[name as keyof typeof TEMPLATES]);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${name}.docx`);
     writeFileSync(file, buildDocx(spec()));
     process.stdout.write(`wrote ${file}\n`);
   }

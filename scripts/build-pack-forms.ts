@@ -1,29 +1,33 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   buildConfidentialInformationForm,
   buildServiceInformationForm,
 } from '../src/rendering/pdf/pack-forms';
 import { projectRoot } from '../src/config/project-root';
 
+/** Where each pack-made form lives, relative to templates/. */
+export const PACK_FORMS: [string, () => Promise<Uint8Array>][] = [
+  ['generic-us/forms/confidential-information.pdf', buildConfidentialInformationForm],
+  ['common/forms/service-information.pdf', buildServiceInformationForm],
+];
+
 /**
- * Rebuilds the generic pack's fillable forms from code:
+ * Rebuilds the pack-made fillable forms from code:
  *   npx tsc -p tsconfig.build.json && node dist/scripts/build-pack-forms.js
  */
 async function main(): Promise<void> {
-  const dir = join(projectRoot(), 'templates', 'generic-us', 'forms');
-  mkdirSync(dir, { recursive: true });
-  const forms: [string, () => Promise<Uint8Array>][] = [
-    ['confidential-information.pdf', buildConfidentialInformationForm],
-    ['service-information.pdf', buildServiceInformationForm],
-  ];
-  for (const [file, build] of forms) {
-    writeFileSync(join(dir, file), await build());
-    console.log(`wrote templates/generic-us/forms/${file}`);
+  for (const [file, build] of PACK_FORMS) {
+    const path = join(projectRoot(), 'templates', file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, await build());
+    console.log(`wrote templates/${file}`);
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}

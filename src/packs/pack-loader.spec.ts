@@ -18,6 +18,7 @@ describe(loadPack.name, () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'po-packs-'));
     cpSync(join(projectRoot(), 'templates', 'generic-us'), pack(), { recursive: true });
+    cpSync(join(projectRoot(), 'templates', 'common'), join(dir, 'common'), { recursive: true });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -38,6 +39,7 @@ describe(loadPack.name, () => {
       ['declaration', 64],
       ['confidential-information', 64],
       ['service-information', 64],
+      ['next-steps', 64],
     ]);
   });
 
@@ -77,7 +79,7 @@ describe(loadPack.name, () => {
   });
 
   it('refuses a mapping rule that says neither what to fill nor why it is blank', () => {
-    const path = join(pack(), 'mappings', 'service-information.json');
+    const path = join(dir, 'common', 'mappings', 'service-information.json');
     const mapping = JSON.parse(readFileSync(path, 'utf8')) as { fields: Record<string, unknown> };
     const first = Object.keys(mapping.fields)[0];
     mapping.fields[first] = { ignore: '' };

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode, ErrorDetail } from '../common/errors/error-code';
 import { sha256 } from '../common/sha256';
@@ -42,6 +42,16 @@ function readJson(path: string, where: string, problems: ErrorDetail[]): unknown
   }
 }
 
+/**
+ * A file a pack names: inside the pack's own folder, or under `common/` for documents every pack
+ * shares (the next-steps sheet, the service information sheet), kept once beside the packs.
+ */
+export function packFilePath(packDir: string, file: string): string {
+  return file.startsWith(`${COMMON_DIR}/`) ? join(dirname(packDir), file) : join(packDir, file);
+}
+
+export const COMMON_DIR = 'common';
+
 /** Where an official form's prepared copy is kept once installed. */
 export function installedFormPath(formsDir: string, packId: string, file: string): string {
   return join(formsDir, packId, file);
@@ -58,7 +68,9 @@ function loadDocument(
   if (missing.some((m) => m.documentId === def.id)) return loadMapping({ def }, dir, problems);
   const where = `documents.${def.id}`;
   const doc: LoadedDocument = { def };
-  const path = def.form ? installedFormPath(formsDir, manifest.id, def.file) : join(dir, def.file);
+  const path = def.form
+    ? installedFormPath(formsDir, manifest.id, def.file)
+    : packFilePath(dir, def.file);
   if (existsSync(path)) {
     doc.bytes = readFileSync(path);
     doc.sha256 = sha256(doc.bytes);
@@ -72,7 +84,7 @@ function loadMapping(doc: LoadedDocument, dir: string, problems: ErrorDetail[]):
   const def = doc.def;
   const where = `documents.${def.id}`;
   if (def.kind === DocumentKind.PdfForm && def.mapping) {
-    const mapping = readJson(join(dir, def.mapping), `${where}.mapping`, problems);
+    const mapping = readJson(packFilePath(dir, def.mapping), `${where}.mapping`, problems);
     const mappingProblems = mapping === undefined ? [] : checkFormMapping(mapping);
     problems.push(
       ...mappingProblems.map((p) => ({

@@ -128,6 +128,7 @@ describe(`REST API end to end (${TEST_DB_KIND})`, () => {
       'declaration',
       'confidential-information',
       'service-information',
+      'next-steps',
     ]);
     const list = await request(http).get(`/cases/${id}/packets`).expect(200);
     expect(list.body).toHaveLength(1);

@@ -22,6 +22,7 @@ describe('audience bundles and the release check', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'po-bundles-'));
     cpSync(join(projectRoot(), 'templates', 'generic-us'), packDir(), { recursive: true });
+    cpSync(join(projectRoot(), 'templates', 'common'), join(dir, 'common'), { recursive: true });
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -45,7 +46,7 @@ describe('audience bundles and the release check', () => {
         ['petition', 'declaration', 'confidential-information', 'service-information'],
         false,
       ],
-      ['petitioner', ['petition', 'declaration'], false],
+      ['petitioner', ['petition', 'declaration', 'next-steps'], false],
       ['respondent', ['petition', 'declaration'], true],
       ['law-enforcement', ['service-information'], true],
     ]);
@@ -78,7 +79,7 @@ describe('audience bundles and the release check', () => {
   });
 
   it('blocks the law-enforcement packet when its form prints the residence', async () => {
-    const path = join(packDir(), 'mappings', 'service-information.json');
+    const path = join(dir, 'common', 'mappings', 'service-information.json');
     const mapping = JSON.parse(readFileSync(path, 'utf8')) as { fields: Record<string, unknown> };
     const field = Object.keys(mapping.fields).find((k) => /respondentName/i.test(k));
     expect(field).toBeDefined();

@@ -1,5 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import PizZip from 'pizzip';
 import { AppError } from '../../common/errors/app-error';
 import { ErrorCode } from '../../common/errors/error-code';
@@ -35,27 +36,34 @@ function makeDocx(paragraphs: string[]): Buffer {
   return zip.generate({ type: 'nodebuffer' });
 }
 
-const tempEntries = () => readdirSync(tmpdir()).filter((f) => f.startsWith('docx-pdf-'));
-
 describe('DocxToPdfConverter', () => {
   const converter = new DocxToPdfConverter();
 
   it('converts several DOCX files in one LibreOffice run, in order, and cleans up', async () => {
     if (!converter.available()) return void console.warn(converter.message());
-    const before = tempEntries();
-    const pdfs = await converter.convert([
-      {
-        name: 'petition.docx',
-        bytes: makeDocx(['PETITION FOR PROTECTIVE ORDER', 'Nguyễn Thị Hằng']),
-      },
-      { name: '../declaration.docx', bytes: makeDocx(['DECLARATION', 'Олександр']) },
-    ]);
+    // A private temporary folder, so other processes' conversions cannot blur what is left behind.
+    const privateTmp = mkdtempSync(join(tmpdir(), 'po-convert-test-'));
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = privateTmp;
+    const pdfs = await converter
+      .convert([
+        {
+          name: 'petition.docx',
+          bytes: makeDocx(['PETITION FOR PROTECTIVE ORDER', 'Nguyễn Thị Hằng']),
+        },
+        { name: '../declaration.docx', bytes: makeDocx(['DECLARATION', 'Олександр']) },
+      ])
+      .finally(() => {
+        if (savedTmp === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = savedTmp;
+      });
     expect(pdfs).toHaveLength(2);
     expect(await pdfText(pdfs[0])).toContain('PETITION FOR PROTECTIVE ORDER');
     expect(await pdfText(pdfs[0])).toContain('Nguyễn Thị Hằng');
     expect(await pdfText(pdfs[1])).toContain('DECLARATION');
     expect(await pdfText(pdfs[1])).toContain('Олександр');
-    expect(tempEntries()).toEqual(before);
+    expect(readdirSync(privateTmp)).toEqual([]);
+    rmSync(privateTmp, { recursive: true, force: true });
   }, 120_000);
 
   it('returns nothing for nothing without starting LibreOffice', async () => {

@@ -11,14 +11,16 @@ import { pdfFieldValues, pdfInfo, pdfText } from '../../../test/support/pdf-read
 import { buildConfidentialInformationForm, buildServiceInformationForm } from './pack-forms';
 import { fillForm } from './pdf-form-filler';
 
-const PACK = join(projectRoot(), 'templates', 'generic-us');
+const TEMPLATES = join(projectRoot(), 'templates');
+/** Each pack-made form with the folder (a pack, or `common` for shared ones) that holds it. */
 const FORMS = [
-  ['confidential-information', buildConfidentialInformationForm],
-  ['service-information', buildServiceInformationForm],
+  ['confidential-information', buildConfidentialInformationForm, 'generic-us'],
+  ['service-information', buildServiceInformationForm, 'common'],
 ] as const;
+const folderOf = (id: string): string => join(TEMPLATES, FORMS.find((f) => f[0] === id)![2]);
 
 const mappingOf = (id: string): FormMapping =>
-  JSON.parse(readFileSync(join(PACK, 'mappings', `${id}.json`), 'utf8')) as FormMapping;
+  JSON.parse(readFileSync(join(folderOf(id), 'mappings', `${id}.json`), 'utf8')) as FormMapping;
 
 describe.each(FORMS)('pack form %s', (id, build) => {
   let form: Uint8Array;
@@ -35,7 +37,7 @@ describe.each(FORMS)('pack form %s', (id, build) => {
   });
 
   it('matches the file in the pack (rebuild with scripts/build-pack-forms.ts)', () => {
-    const stored = readFileSync(join(PACK, 'forms', `${id}.pdf`));
+    const stored = readFileSync(join(folderOf(id), 'forms', `${id}.pdf`));
     expect(Buffer.from(form).equals(stored)).toBe(true);
   });
 
