@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { PacketsModule } from './packets/packets.module';
+import { RetentionModule } from './retention/retention.module';
 
 /** The module list reads as the architecture: config, storage of cases, packets, health. */
 @Module({})
@@ -18,6 +19,7 @@ export class AppModule {
         CasesModule,
         PacketsModule,
         HealthModule,
+        RetentionModule,
       ],
     };
   }

@@ -11,6 +11,6 @@ import { CasesService } from './cases.service';
   imports: [TypeOrmModule.forFeature([CaseEntity]), PacksModule, StorageModule],
   controllers: [CasesController],
   providers: [CasesRepository, CasesService],
-  exports: [CasesService],
+  exports: [CasesService, CasesRepository],
 })
 export class CasesModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, FindOptionsWhere, LessThan, Repository } from 'typeorm';
 import { DataKeyEntity } from '../crypto/data-key.entity';
 import { CaseEntity } from './case.entity';
 
@@ -26,12 +26,43 @@ export class CasesRepository {
     await this.repo.update({ id }, changes);
   }
 
-  /** Deletes the case inside a transaction in which `alsoDo` runs first (its data key goes). */
-  async delete(id: string, alsoDo: (tx: EntityManager) => Promise<void>): Promise<boolean> {
-    return this.repo.manager.transaction(async (tx) => {
-      await alsoDo(tx);
-      const result = await tx.getRepository(CaseEntity).delete({ id });
-      return (result.affected ?? 0) > 0;
+  /** Ids of the cases last updated before `cutoff`, oldest first. */
+  async findUpdatedBefore(cutoff: Date, limit = 500): Promise<string[]> {
+    const rows = await this.repo.find({
+      select: { id: true },
+      where: { updatedAt: LessThan(cutoff) },
+      order: { updatedAt: 'ASC' },
+      take: limit,
     });
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Deletes the case inside a transaction in which `alsoDo` runs first (its data key goes).
+   * With `updatedBefore`, only a case still not updated since then is deleted; otherwise (or when
+   * there is no such case) the transaction rolls back, so `alsoDo`'s work is undone too.
+   */
+  async delete(
+    id: string,
+    alsoDo: (tx: EntityManager) => Promise<void>,
+    updatedBefore?: Date,
+  ): Promise<boolean> {
+    const where: FindOptionsWhere<CaseEntity> = updatedBefore
+      ? { id, updatedAt: LessThan(updatedBefore) }
+      : { id };
+    try {
+      return await this.repo.manager.transaction(async (tx) => {
+        await alsoDo(tx);
+        const result = await tx.getRepository(CaseEntity).delete(where);
+        if ((result.affected ?? 0) === 0) throw new NothingDeleted();
+        return true;
+      });
+    } catch (e) {
+      if (e instanceof NothingDeleted) return false;
+      throw e;
+    }
   }
 }
+
+/** Rolls back a delete that found no row to delete. */
+class NothingDeleted extends Error {}

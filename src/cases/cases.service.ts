@@ -57,10 +57,14 @@ export class CasesService {
     return toResponse(record);
   }
 
-  async delete(id: string): Promise<void> {
+  /**
+   * Deletes the case, its packets, its data key and its files. With `updatedBefore` (retention),
+   * a case updated since then is kept and this answers not-found like a missing one.
+   */
+  async delete(id: string, updatedBefore?: Date): Promise<void> {
     // The data key first, with the row in one transaction (crypto-shredding: any copy of the
     // ciphertexts is unreadable from now on), packets by cascade, then every file made from it.
-    const deleted = await this.cases.delete(id, (tx) => this.cipher.destroy(id, tx));
+    const deleted = await this.cases.delete(id, (tx) => this.cipher.destroy(id, tx), updatedBefore);
     this.cipher.forget(id);
     if (!deleted) throw AppError.notFound();
     await this.artifacts.deleteCase(id);

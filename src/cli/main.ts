@@ -5,16 +5,26 @@ import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { parseCaseFacts } from '../case-facts/parse-case-facts';
 import { AppError } from '../common/errors/app-error';
+import { CaseEntity } from '../cases/case.entity';
+import { CasesRepository } from '../cases/cases.repository';
+import { CasesService } from '../cases/cases.service';
 import { AppConfig, loadConfig } from '../config/app-config';
 import { projectRoot } from '../config/project-root';
+import { CaseCipher } from '../crypto/case-cipher';
+import { DataKeyEntity } from '../crypto/data-key.entity';
 import { loadMasterKeyring } from '../crypto/master-keys';
 import { countUnencryptedCases, rotateMasterKey } from '../crypto/rotate-master-key';
 import { dataSourceOptions } from '../database/data-source-options';
 import { installForms } from '../forms/install-forms';
 import { PacketBuilder } from '../packets/packet-builder';
+import { PacketEntity } from '../packets/packet.entity';
+import { PacketsRepository } from '../packets/packets.repository';
 import { lintPack } from '../packs/pack-lint';
 import { loadPacks, packNotReadyError } from '../packs/pack-loader';
+import { PacksService } from '../packs/packs.service';
 import { DocxToPdfConverter } from '../rendering/convert/docx-to-pdf';
+import { RetentionService } from '../retention/retention.service';
+import { ArtifactStore } from '../storage/artifact-store';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -27,6 +37,9 @@ Commands:
       Applies database migrations (SQLite by default; PostgreSQL when DATABASE_URL is set).
   install-forms --from <folder-or-url>
       Verifies and prepares the official court forms the packs need.
+  purge
+      Deletes packets older than PACKET_RETENTION_DAYS and cases not updated for
+      CASE_RETENTION_DAYS, with their files and data keys; prints how many.
   rotate-master-key
       Re-wraps every case's data key under MASTER_KEY_VERSION (idempotent). Keep the old
       version in MASTER_KEYS until this reports success, then remove it.
@@ -39,6 +52,7 @@ const COMMANDS: Record<string, Command> = {
   lint,
   migrate,
   'install-forms': installFormsCommand,
+  purge,
   'rotate-master-key': rotateMasterKeyCommand,
 };
 
@@ -128,6 +142,30 @@ async function installFormsCommand(args: string[], config: AppConfig): Promise<n
   return report.failed.length > 0 ? 1 : 0;
 }
 
+async function purge(_args: string[], config: AppConfig): Promise<number> {
+  const ds = new DataSource(dataSourceOptions(config));
+  await ds.initialize();
+  try {
+    // The same objects the service wires, built by hand: deleting a case needs its cipher (the
+    // data key goes in the same transaction) and the artifact store (its files go after).
+    const keyring = loadMasterKeyring(config, (m) => console.warn(`warning: ${m}`));
+    const cipher = new CaseCipher(ds.getRepository(DataKeyEntity), keyring);
+    const artifacts = new ArtifactStore(config, cipher);
+    const cases = new CasesRepository(ds.getRepository(CaseEntity));
+    const casesService = new CasesService(cases, new PacksService(config), artifacts, cipher);
+    const packets = new PacketsRepository(ds.getRepository(PacketEntity));
+    const retention = new RetentionService(config, casesService, cases, packets, artifacts);
+    const report = await retention.purgeExpired();
+    console.log(
+      `Purged ${report.packets} expired packet(s) and ${report.cases} expired case(s) ` +
+        `(packets after ${config.PACKET_RETENTION_DAYS} days, cases ${config.CASE_RETENTION_DAYS} days after their last update)`,
+    );
+  } finally {
+    await ds.destroy();
+  }
+  return 0;
+}
+
 async function rotateMasterKeyCommand(_args: string[], config: AppConfig): Promise<number> {
   const keyring = loadMasterKeyring(config, (m) => console.warn(`warning: ${m}`));
   const ds = new DataSource(dataSourceOptions(config));
@@ -175,6 +213,10 @@ export async function runCli(
       console.error(`${e.code}: ${e.message}`);
       for (const d of e.details) console.error(`  ${d.field ?? ''}: ${d.message}`);
       return 1;
+    }
+    // JSON.parse's message quotes the start of the file: a case file's content stays off screen.
+    if (e instanceof SyntaxError) {
+      return fail('The file is not valid JSON (its content is not shown)');
     }
     throw e;
   }

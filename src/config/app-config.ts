@@ -29,6 +29,12 @@ export class AppConfig {
   @IsOptional() @IsString() MASTER_KEYS?: string;
   /** Which version of MASTER_KEYS wraps new data keys; may be omitted when there is one key. */
   @IsOptional() @IsString() MASTER_KEY_VERSION?: string;
+  /** Days a generated packet is kept; its row and files are then purged. */
+  @IsInt() @Min(1) @Max(36500) PACKET_RETENTION_DAYS: number = 30;
+  /** Days a case is kept after its last update; then it goes with its packets, files and key. */
+  @IsInt() @Min(1) @Max(36500) CASE_RETENTION_DAYS: number = 180;
+  /** How often the service purges expired packets and cases; 0 turns the schedule off. */
+  @IsInt() @Min(0) @Max(10080) PURGE_INTERVAL_MINUTES: number = 60;
   @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
 
   get formsDir(): string {

@@ -19,5 +19,6 @@ import { PacketsService } from './packets.service';
   ],
   controllers: [PacketsController],
   providers: [PacketsRepository, PacketsService],
+  exports: [PacketsRepository],
 })
 export class PacketsModule {}

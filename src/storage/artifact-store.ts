@@ -75,6 +75,13 @@ export class ArtifactStore {
     await rm(join(this.root, caseId), { recursive: true, force: true });
   }
 
+  /** Deletes one packet's folder (retention); the case's other packets stay. */
+  async deletePacket(caseId: string, packetId: string): Promise<void> {
+    assertSafe(caseId, SAFE_ID, 'case id');
+    assertSafe(packetId, SAFE_ID, 'packet id');
+    await rm(join(this.root, caseId, packetId), { recursive: true, force: true });
+  }
+
   /** Removes temporary folders left by a process that died while writing. */
   async sweep(): Promise<void> {
     await mkdir(this.root, { recursive: true });

@@ -1,0 +1,106 @@
+import { Logger } from '@nestjs/common';
+import { loadConfig } from '../config/app-config';
+import { RetentionModule } from './retention.module';
+import { PurgeReport, RetentionService } from './retention.service';
+
+const CASE_ID = '0b9a5c3e-6f1d-4c2a-9e8b-7d6c5b4a3f21';
+
+function scheduler(env: NodeJS.ProcessEnv, purge: () => Promise<PurgeReport>) {
+  const service = { purgeExpired: jest.fn(purge) };
+  const module = new RetentionModule(
+    service as unknown as RetentionService,
+    loadConfig({ DATA_DIR: '/nonexistent', ...env }),
+  );
+  return { service, module };
+}
+
+describe('retention settings', () => {
+  it('default to 30 days for packets, 180 for cases and a purge every hour', () => {
+    const config = loadConfig({ DATA_DIR: '/nonexistent' });
+    expect(config.PACKET_RETENTION_DAYS).toBe(30);
+    expect(config.CASE_RETENTION_DAYS).toBe(180);
+    expect(config.PURGE_INTERVAL_MINUTES).toBe(60);
+  });
+
+  it.each([
+    ['PACKET_RETENTION_DAYS', '0'],
+    ['PACKET_RETENTION_DAYS', 'thirty'],
+    ['CASE_RETENTION_DAYS', '-1'],
+    ['CASE_RETENTION_DAYS', '1.5'],
+    ['PURGE_INTERVAL_MINUTES', '-5'],
+  ])('refuse %s=%s at start, naming the variable', (name, value) => {
+    expect(() => loadConfig({ DATA_DIR: '/nonexistent', [name]: value })).toThrow(
+      new RegExp(`Invalid environment: .*${name}`),
+    );
+  });
+});
+
+describe('the retention schedule', () => {
+  let logged: string[];
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    logged = [];
+    for (const level of ['log', 'error', 'warn'] as const) {
+      jest
+        .spyOn(Logger.prototype, level)
+        .mockImplementation((...args: unknown[]) => void logged.push(String(args[0])));
+    }
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  it('purges every PURGE_INTERVAL_MINUTES until the module is destroyed, logging counts only', async () => {
+    const { service, module } = scheduler({ PURGE_INTERVAL_MINUTES: '5' }, () =>
+      Promise.resolve({ packets: 3, cases: 1 }),
+    );
+    module.onApplicationBootstrap();
+    expect(service.purgeExpired).not.toHaveBeenCalled();
+    await jest.advanceTimersByTimeAsync(5 * 60_000);
+    expect(service.purgeExpired).toHaveBeenCalledTimes(1);
+    await jest.advanceTimersByTimeAsync(10 * 60_000);
+    expect(service.purgeExpired).toHaveBeenCalledTimes(3);
+    expect(logged).toEqual(Array(3).fill('purged 3 expired packet(s) and 1 expired case(s)'));
+    module.onModuleDestroy();
+    expect(jest.getTimerCount()).toBe(0);
+    await jest.advanceTimersByTimeAsync(60 * 60_000);
+    expect(service.purgeExpired).toHaveBeenCalledTimes(3);
+  });
+
+  it('0 turns it off', async () => {
+    const { service, module } = scheduler({ PURGE_INTERVAL_MINUTES: '0' }, () =>
+      Promise.resolve({ packets: 0, cases: 0 }),
+    );
+    module.onApplicationBootstrap();
+    expect(jest.getTimerCount()).toBe(0);
+    await jest.advanceTimersByTimeAsync(24 * 60 * 60_000);
+    expect(service.purgeExpired).not.toHaveBeenCalled();
+    module.onModuleDestroy();
+  });
+
+  it('does not start a purge while the last one runs, and survives a failure without logging ids', async () => {
+    let finish: (r: PurgeReport) => void = () => undefined;
+    const { service, module } = scheduler(
+      { PURGE_INTERVAL_MINUTES: '1' },
+      () => new Promise<PurgeReport>((resolve) => (finish = resolve)),
+    );
+    module.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(3 * 60_000);
+    expect(service.purgeExpired).toHaveBeenCalledTimes(1);
+    finish({ packets: 0, cases: 0 });
+    await jest.advanceTimersByTimeAsync(0);
+
+    const failure = Object.assign(new Error(`EACCES: /data/artifacts/${CASE_ID}`), {
+      code: 'EACCES',
+    });
+    service.purgeExpired.mockImplementation(() => Promise.reject(failure));
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(service.purgeExpired).toHaveBeenCalledTimes(2);
+    expect(logged).toEqual(['purge failed (EACCES); it runs again at the next interval']);
+    expect(logged.join('\n')).not.toContain(CASE_ID);
+    module.onModuleDestroy();
+  });
+});
