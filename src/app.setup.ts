@@ -3,9 +3,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json } from 'express';
 import { AppErrorFilter } from './common/errors/app-error.filter';
 import { StrictValidationPipe } from './common/validation/strict-validation.pipe';
+import { requestLogger } from './logging/request-logger.middleware';
 
 /** Shared by the server and the end-to-end tests, so tests exercise the real pipeline. */
 export function setupApp(app: INestApplication): void {
+  app.use(requestLogger());
   app.use(json({ limit: '2mb' }));
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new AppErrorFilter());

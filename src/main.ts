@@ -1,19 +1,26 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { setupApp } from './app.setup';
 import { loadConfig } from './config/app-config';
+import { JsonLogger } from './logging/json-logger';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await NestFactory.create(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: ['error', 'warn', 'log'],
+    bufferLogs: true,
   });
+  app.useLogger(new JsonLogger(config.LOG_LEVEL));
   setupApp(app);
   app.enableShutdownHooks();
   await app.listen(config.PORT, config.HOST);
-  console.log(`Listening on http://${config.HOST}:${config.PORT} (API docs at /docs)`);
+  new Logger('Main').log({
+    msg: 'listening (API docs at /docs)',
+    host: config.HOST,
+    port: config.PORT,
+  });
 }
 
 void bootstrap();

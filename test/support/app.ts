@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, LoggerService } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
@@ -11,13 +11,19 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-/** The whole service on a fresh database, migrated by the real migrations. */
-export async function createTestApp(extraEnv: NodeJS.ProcessEnv = {}): Promise<TestApp> {
+/**
+ * The whole service on a fresh database, migrated by the real migrations. Silent unless given a
+ * logger (the log tests pass a JsonLogger that captures its lines).
+ */
+export async function createTestApp(
+  extraEnv: NodeJS.ProcessEnv = {},
+  logger?: LoggerService,
+): Promise<TestApp> {
   const env = await createTestEnvironment(extraEnv);
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot(env.config)],
   }).compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  const app = moduleRef.createNestApplication({ bodyParser: false, logger: logger ?? false });
   setupApp(app);
   await app.init();
   await app.get(DataSource).runMigrations();
