@@ -6,6 +6,7 @@ import { BuiltPacket, PacketBuilder } from '../../src/packets/packet-builder';
 import { lintPack } from '../../src/packs/pack-lint';
 import { LoadedPack, loadPack } from '../../src/packs/pack-loader';
 import { DocxToPdfConverter } from '../../src/rendering/convert/docx-to-pdf';
+import { visibleText } from '../../src/rendering/docx/docx-test-helpers';
 import { FIXTURES, fixture } from '../support/fixtures';
 import { pdfFieldValues, pdfInfo, pdfText } from '../support/pdf-reading';
 
@@ -18,19 +19,13 @@ function file(packet: BuiltPacket, name: string): Buffer {
   return f.bytes;
 }
 
-/** What a reader sees: the text of the body, headers and footers, tags dropped, entities decoded. */
+/** What a reader sees in the body, headers and footers. */
 function docxText(bytes: Buffer): string {
   const zip = new PizZip(bytes);
   return Object.keys(zip.files)
     .filter((n) => /^word\/(document|header\d*|footer\d*)\.xml$/.test(n))
-    .map((n) => zip.file(n)?.asText() ?? '')
-    .join('\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
+    .map((n) => visibleText(zip.file(n)?.asText() ?? ''))
+    .join('\n');
 }
 
 describe('the bundled generic-us pack', () => {

@@ -1,40 +1,15 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import PizZip from 'pizzip';
 import { AppError } from '../../common/errors/app-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { pdfText } from '../../../test/support/pdf-reading';
+import { buildDocx, paragraph } from '../../confidentiality/confidentiality-test-helpers';
 import { DocxToPdfConverter } from './docx-to-pdf';
 
-/** The smallest DOCX Word and LibreOffice open: one paragraph per line given. */
-function makeDocx(paragraphs: string[]): Buffer {
-  const zip = new PizZip();
-  zip.file(
-    '[Content_Types].xml',
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
-      '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
-      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
-      '<Default Extension="xml" ContentType="application/xml"/>' +
-      '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>' +
-      '</Types>',
-  );
-  zip.file(
-    '_rels/.rels',
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
-      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-      '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>' +
-      '</Relationships>',
-  );
-  const body = paragraphs.map((p) => `<w:p><w:r><w:t xml:space="preserve">${p}</w:t></w:r></w:p>`);
-  zip.file(
-    'word/document.xml',
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' +
-      '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">' +
-      `<w:body>${body.join('')}</w:body></w:document>`,
-  );
-  return zip.generate({ type: 'nodebuffer' });
-}
+/** A DOCX with one paragraph per line given. */
+const makeDocx = (lines: string[]): Buffer =>
+  Buffer.from(buildDocx({ body: lines.map((line) => paragraph([line])) }));
 
 describe('DocxToPdfConverter', () => {
   const converter = new DocxToPdfConverter();
