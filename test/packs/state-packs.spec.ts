@@ -464,3 +464,31 @@ describe('filling the official forms', () => {
     for (const o of overflows) expect(mapping.fields[o.field]).toHaveProperty('overflow');
   });
 });
+
+describe('ma-209a complaint: the kinds of abuse the defendant committed', () => {
+  const ticked = (name: FixtureName): string[] => {
+    const manifest = loadManifest('ma-209a');
+    const page1 = manifest.documents.find((d) => d.id === 'complaint-page1') as PackDocument;
+    const model = buildCaseViewModel(parseCaseFacts(fixture(name)));
+    return resolveFormMapping(loadMapping('ma-209a', page1), model)
+      .filter((v) => v.kind === 'checkbox' && v.checked && v.field.startsWith('defendant_abuse_'))
+      .map((v) => v.field)
+      .sort();
+  };
+
+  it('ticks harm caused, harm attempted and fear for choking and threats to kill', () => {
+    expect(ticked('typical')).toEqual([
+      'defendant_abuse_attempted_physical_harm',
+      'defendant_abuse_caused_fear_of_serious_physical_harm',
+      'defendant_abuse_caused_physical_harm',
+    ]);
+  });
+
+  it('ticks sexual assault only when the petitioner described it', () => {
+    expect(ticked('maximal')).not.toContain('defendant_abuse_caused_sexual_assault');
+    const input = fixture('minimal');
+    (input.incidents as { acts: string[] }[])[0].acts = ['sexual-assault'];
+    const model = buildCaseViewModel(parseCaseFacts(input));
+    expect(model.abuse.forcedSexualRelations).toBe(true);
+  });
+});
