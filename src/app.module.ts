@@ -4,6 +4,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { InterviewModule } from './interview/interview.module';
 import { PacketsModule } from './packets/packets.module';
 import { RetentionModule } from './retention/retention.module';
 
@@ -19,6 +20,7 @@ export class AppModule {
         CasesModule,
         PacketsModule,
         HealthModule,
+        InterviewModule,
         RetentionModule,
       ],
     };

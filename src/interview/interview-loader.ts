@@ -1,0 +1,336 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppError } from '../common/errors/app-error';
+import { ErrorCode, ErrorDetail } from '../common/errors/error-code';
+import { COMMON_DIR } from '../packs/pack-loader';
+import { checkCondition } from '../packs/pack-manifest.schema';
+import {
+  InterviewDefinition,
+  LANGUAGES,
+  ListSpec,
+  Localized,
+  QUESTION_KINDS,
+  Question,
+  TEXT_FORMATS,
+  Screen,
+  Section,
+} from './interview-definition';
+import { lintInterview } from './interview-lint';
+
+/**
+ * Reads and validates an interview. Definitions are written by people, so every problem is
+ * collected and named by file, screen and question, and a bad interview stops start-up.
+ */
+
+type Problems = ErrorDetail[];
+
+const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const SECTION_FILE = /^[a-z0-9][a-z0-9-]{0,63}\.json$/;
+const PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/;
+const CHOICE_KINDS = ['singleChoice', 'multipleChoice'];
+
+export const INTERVIEW_DIR = 'interview';
+export const INTERVIEW_FILE = 'interview.json';
+
+export class InterviewLoadError extends AppError {
+  constructor(where: string, problems: ErrorDetail[]) {
+    const list = problems.map((p) => `${p.field ? `${p.field}: ` : ''}${p.message}`).join('; ');
+    super(ErrorCode.PackInvalid, `Interview "${where}" is invalid: ${list}`, problems);
+  }
+}
+
+/** A pack's own interview folder when it has one, otherwise the one every pack shares. */
+export function interviewDir(packsDir: string, packId: string): string {
+  const own = join(packsDir, packId, INTERVIEW_DIR);
+  return existsSync(join(own, INTERVIEW_FILE)) ? own : join(packsDir, COMMON_DIR, INTERVIEW_DIR);
+}
+
+export function loadInterviewForPack(packsDir: string, packId: string): InterviewDefinition {
+  return loadInterview(interviewDir(packsDir, packId));
+}
+
+/** Loads, checks the structure of, and lints the interview in `dir`; throws naming every problem. */
+export function loadInterview(dir: string): InterviewDefinition {
+  const problems: Problems = [];
+  const raw = readJson(join(dir, INTERVIEW_FILE), INTERVIEW_FILE, problems);
+  const definition = raw === undefined ? undefined : buildDefinition(dir, raw, problems);
+  if (definition && problems.length === 0) problems.push(...lintInterview(definition));
+  if (!definition || problems.length > 0) throw new InterviewLoadError(dir, problems);
+  return definition;
+}
+
+function buildDefinition(
+  dir: string,
+  raw: unknown,
+  problems: Problems,
+): InterviewDefinition | undefined {
+  if (!isObject(raw)) {
+    problems.push({ field: INTERVIEW_FILE, message: 'must be a JSON object' });
+    return undefined;
+  }
+  const where = INTERVIEW_FILE;
+  unknownKeys(raw, ['id', 'version', 'title', 'sections', 'defaults'], where, problems);
+  checkId(raw.id, `${where} id`, problems);
+  if (typeof raw.version !== 'string' || raw.version === '') {
+    problems.push({ field: `${where} version`, message: 'version must be a non-empty string' });
+  }
+  checkLocalized(raw.title, `${where} title`, problems);
+  if (raw.defaults !== undefined && !isObject(raw.defaults)) {
+    problems.push({ field: `${where} defaults`, message: 'defaults must be an object' });
+  }
+  const files = Array.isArray(raw.sections) ? raw.sections : [];
+  if (files.length === 0) {
+    problems.push({ field: `${where} sections`, message: 'sections must list section files' });
+  }
+  const sections = files.flatMap((file: unknown) => loadSection(dir, file, problems));
+  checkUniqueIds(sections, problems);
+  return {
+    id: String(raw.id),
+    version: String(raw.version),
+    title: raw.title as Localized,
+    sections,
+    defaults: isObject(raw.defaults) ? raw.defaults : {},
+  };
+}
+
+function loadSection(dir: string, file: unknown, problems: Problems): Section[] {
+  if (typeof file !== 'string' || !SECTION_FILE.test(file)) {
+    problems.push({
+      field: `${INTERVIEW_FILE} sections`,
+      message: `"${String(file)}" is not a section file name such as petitioner.json`,
+    });
+    return [];
+  }
+  const raw = readJson(join(dir, file), file, problems);
+  if (raw === undefined) return [];
+  return checkSection(raw, file, problems) ? [raw] : [];
+}
+
+function checkSection(s: unknown, file: string, p: Problems): s is Section {
+  const before = p.length;
+  if (!isObject(s)) {
+    p.push({ field: file, message: 'a section must be a JSON object' });
+    return false;
+  }
+  unknownKeys(s, ['id', 'title', 'showIf', 'list', 'screens'], file, p);
+  checkId(s.id, `${file} id`, p);
+  if (typeof s.id === 'string' && `${s.id}.json` !== file) {
+    // Messages name a section by its file, so the two must agree.
+    p.push({ field: `${file} id`, message: `id must be "${file.replace(/\.json$/, '')}"` });
+  }
+  checkLocalized(s.title, `${file} title`, p);
+  if (s.showIf !== undefined) checkCondition(s.showIf, `${file} showIf`, p);
+  if (s.list !== undefined) checkList(s.list, s.screens, file, p);
+  if (!Array.isArray(s.screens) || s.screens.length === 0) {
+    p.push({ field: `${file} screens`, message: 'a section needs at least one screen' });
+  } else {
+    s.screens.forEach((screen, i) => checkScreen(screen, `${file} screen ${i + 1}`, p));
+  }
+  return p.length === before;
+}
+
+function checkList(list: unknown, screens: unknown, file: string, p: Problems): void {
+  const where = `${file} list`;
+  if (!isObject(list)) {
+    p.push({ field: where, message: 'list must be an object' });
+    return;
+  }
+  const keys: (keyof ListSpec)[] = [
+    'path',
+    'min',
+    'max',
+    'itemName',
+    'addPrompt',
+    'summaryQuestion',
+  ];
+  unknownKeys(list, keys, where, p);
+  if (typeof list.path !== 'string' || !PATH.test(list.path)) {
+    p.push({ field: `${where} path`, message: 'path must be a dotted CaseFacts path' });
+  }
+  const min = list.min;
+  const max = list.max;
+  if (!isCount(min) || !isCount(max) || min > max || max === 0) {
+    p.push({ field: `${where} min/max`, message: 'min and max must be counts with min <= max' });
+  }
+  checkLocalized(list.itemName, `${where} itemName`, p);
+  checkLocalized(list.addPrompt, `${where} addPrompt`, p);
+  const ids = Array.isArray(screens)
+    ? screens.flatMap((s: unknown) =>
+        isObject(s) && Array.isArray(s.questions)
+          ? s.questions.map((q: unknown) => (isObject(q) ? q.id : undefined))
+          : [],
+      )
+    : [];
+  if (!ids.includes(list.summaryQuestion)) {
+    p.push({
+      field: `${where} summaryQuestion`,
+      message: `summaryQuestion must name a question of this section`,
+    });
+  }
+}
+
+function checkScreen(s: unknown, where: string, p: Problems): void {
+  if (!isObject(s)) {
+    p.push({ field: where, message: 'a screen must be an object' });
+    return;
+  }
+  const named = typeof s.id === 'string' ? `${where} (${s.id})` : where;
+  unknownKeys(s, ['id', 'title', 'intro', 'showIf', 'questions'], named, p);
+  checkId(s.id, `${named} id`, p);
+  checkLocalized(s.title, `${named} title`, p);
+  if (s.intro !== undefined) checkLocalized(s.intro, `${named} intro`, p);
+  if (s.showIf !== undefined) checkCondition(s.showIf, `${named} showIf`, p);
+  if (!Array.isArray(s.questions) || s.questions.length === 0) {
+    p.push({ field: `${named} questions`, message: 'a screen needs at least one question' });
+    return;
+  }
+  s.questions.forEach((q, i) => checkQuestion(q, `${named} question ${i + 1}`, p));
+}
+
+const QUESTION_KEYS: (keyof Question)[] = [
+  'id',
+  'kind',
+  'path',
+  'label',
+  'help',
+  'required',
+  'showIf',
+  'options',
+  'maxLength',
+  'min',
+  'max',
+  'notFuture',
+  'format',
+];
+
+function checkQuestion(q: unknown, where: string, p: Problems): void {
+  if (!isObject(q)) {
+    p.push({ field: where, message: 'a question must be an object' });
+    return;
+  }
+  const named = typeof q.id === 'string' ? `${where} (${q.id})` : where;
+  unknownKeys(q, QUESTION_KEYS, named, p);
+  checkId(q.id, `${named} id`, p);
+  if (!QUESTION_KINDS.includes(q.kind as never)) {
+    p.push({ field: `${named} kind`, message: `kind must be one of ${QUESTION_KINDS.join(', ')}` });
+  }
+  if (typeof q.path !== 'string' || !PATH.test(q.path)) {
+    p.push({ field: `${named} path`, message: 'path must be a dotted CaseFacts path' });
+  }
+  checkLocalized(q.label, `${named} label`, p);
+  if (q.help !== undefined) checkLocalized(q.help, `${named} help`, p);
+  if (q.required !== undefined && typeof q.required !== 'boolean') {
+    p.push({ field: `${named} required`, message: 'required must be true or false' });
+  }
+  if (q.showIf !== undefined) checkCondition(q.showIf, `${named} showIf`, p);
+  for (const key of ['maxLength', 'min', 'max'] as const) {
+    if (q[key] !== undefined && typeof q[key] !== 'number') {
+      p.push({ field: `${named} ${key}`, message: `${key} must be a number` });
+    }
+  }
+  if (q.format !== undefined && (q.kind !== 'text' || !TEXT_FORMATS.includes(q.format as never))) {
+    p.push({
+      field: `${named} format`,
+      message: `format is for text questions and one of ${TEXT_FORMATS.join(', ')}`,
+    });
+  }
+  checkOptions(q, named, p);
+}
+
+function checkOptions(q: Record<string, unknown>, where: string, p: Problems): void {
+  const isChoice = CHOICE_KINDS.includes(String(q.kind));
+  if (!isChoice) {
+    if (q.options !== undefined) {
+      p.push({ field: `${where} options`, message: 'only choice questions have options' });
+    }
+    return;
+  }
+  if (!Array.isArray(q.options) || q.options.length === 0) {
+    p.push({ field: `${where} options`, message: 'a choice question needs options' });
+    return;
+  }
+  q.options.forEach((o: unknown, i) => {
+    const at = `${where} option ${i + 1}`;
+    if (!isObject(o) || typeof o.value !== 'string' || o.value === '') {
+      p.push({ field: at, message: 'an option needs a string value' });
+      return;
+    }
+    unknownKeys(o, ['value', 'label', 'help'], at, p);
+    checkLocalized(o.label, `${at} label`, p);
+    if (o.help !== undefined) checkLocalized(o.help, `${at} help`, p);
+  });
+}
+
+/** Ids name answers in the API and in web forms, so they are unique across the interview. */
+function checkUniqueIds(sections: Section[], p: Problems): void {
+  const seen = new Set<string>();
+  const report = (kind: string, id: string, where: string): void => {
+    const key = `${kind}:${id}`;
+    if (seen.has(key)) p.push({ field: where, message: `${kind} id "${id}" is used twice` });
+    seen.add(key);
+  };
+  for (const section of sections) {
+    report('section', section.id, `section ${section.id}`);
+    for (const screen of section.screens) {
+      report('screen', screen.id, `section ${section.id} screen ${screen.id}`);
+      for (const q of screen.questions) {
+        report('question', q.id, `section ${section.id} screen ${screen.id} question ${q.id}`);
+      }
+    }
+  }
+}
+
+function checkLocalized(v: unknown, where: string, p: Problems): void {
+  if (!isObject(v)) {
+    p.push({ field: where, message: `must give text in ${LANGUAGES.join(' and ')}` });
+    return;
+  }
+  for (const lang of LANGUAGES) {
+    const text = v[lang];
+    if (typeof text !== 'string' || text.trim() === '') {
+      p.push({ field: `${where}.${lang}`, message: `missing the ${lang} text` });
+    }
+  }
+  unknownKeys(v, [...LANGUAGES], where, p);
+}
+
+function checkId(v: unknown, where: string, p: Problems): void {
+  if (typeof v !== 'string' || !ID.test(v)) {
+    p.push({ field: where, message: 'must be an id of lowercase letters, digits and dashes' });
+  }
+}
+
+function unknownKeys(o: Record<string, unknown>, allowed: string[], where: string, p: Problems) {
+  for (const k of Object.keys(o)) {
+    if (!allowed.includes(k)) p.push({ field: where, message: `unknown key "${k}"` });
+  }
+}
+
+function readJson(path: string, where: string, problems: Problems): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    problems.push({ field: where, message: `cannot read ${where}: ${reason}` });
+    return undefined;
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}
+
+/** Where a screen or question sits, for messages: `incidents.json screen incident-when question date`. */
+export function locate(section: Section, screen?: Screen, question?: Question): string {
+  return [
+    `${section.id}.json`,
+    screen ? `screen ${screen.id}` : '',
+    question ? `question ${question.id}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
