@@ -21,7 +21,7 @@ export class PacksService implements OnModuleInit {
     const loaded = loadPacks(this.config.PACKS_DIR, this.config.formsDir);
     this.packs = new Map(loaded.map((p) => [p.manifest.id, p]));
     for (const p of loaded) {
-      const missing = p.missingForms.map((f) => f.formNumber);
+      const missing = p.missingForms.map((f) => f.documentId);
       this.logger.log(
         `pack ${p.manifest.id} ${p.manifest.version}` +
           (missing.length ? ` (forms not installed: ${missing.join(', ')})` : ''),
