@@ -1,0 +1,140 @@
+import type { Summary } from './stats';
+
+export type MeasurementId =
+  | 'dv100-ours'
+  | 'dv100-pdflib'
+  | 'dv100-pdftk'
+  | 'packet-ca'
+  | 'docx-cold-soffice'
+  | 'docx-converter-batch';
+
+export interface MeasurementResult {
+  id: MeasurementId;
+  title: string;
+  role: 'ours' | 'peer';
+  status: 'ok' | 'not installed' | 'skipped' | 'failed';
+  /** Milliseconds per timed repetition (a form, a packet, a batch). */
+  summary?: Summary;
+  /** Milliseconds per document, for batches. */
+  perDocument?: Summary;
+  /** Peak resident memory of the Node process that ran the measurement. */
+  peakRssMb?: number;
+  /** Peak resident memory of the external tool (pdftk, soffice), from GNU time. */
+  toolPeakRssMb?: number;
+  verified: boolean;
+  verification: string;
+  notes: string[];
+}
+
+export interface BenchReport {
+  mode: 'full' | 'smoke';
+  startedAt: string;
+  config: Record<string, number>;
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGb: number;
+    node: string;
+    loadAverageBefore: number[];
+    loadAverageAfter: number[];
+  };
+  versions: Record<string, string>;
+  results: MeasurementResult[];
+}
+
+interface Ratio {
+  what: string;
+  target: string;
+  value?: number;
+  met?: boolean;
+}
+
+const ms = (v: number | undefined): string => (v === undefined ? '–' : v.toFixed(1));
+const mb = (v: number | undefined): string => (v === undefined ? '–' : v.toFixed(0));
+
+function median(r: MeasurementResult | undefined, perDocument = false): number | undefined {
+  if (!r || r.status !== 'ok') return undefined;
+  return (perDocument ? r.perDocument : r.summary)?.median;
+}
+
+export function ratios(report: BenchReport): Ratio[] {
+  const by = (id: MeasurementId) => report.results.find((r) => r.id === id);
+  const ours = median(by('dv100-ours'));
+  const div = (a: number | undefined, b: number | undefined) =>
+    a === undefined || b === undefined || b === 0 ? undefined : a / b;
+  const pdftk = div(median(by('dv100-pdftk')), ours);
+  const pdflib = div(median(by('dv100-pdflib')), ours);
+  const packet = div(median(by('packet-ca')), ours);
+  const docx = div(median(by('docx-cold-soffice')), median(by('docx-converter-batch'), true));
+  return [
+    {
+      what: 'pdftk fill_form / our DV-100 fill',
+      target: '≥ 40',
+      value: pdftk,
+      met: pdftk === undefined ? undefined : pdftk >= 40,
+    },
+    {
+      what: 'plain pdf-lib fill / our DV-100 fill',
+      target: '≥ 8',
+      value: pdflib,
+      met: pdflib === undefined ? undefined : pdflib >= 8,
+    },
+    {
+      what: 'California packet / our DV-100 fill',
+      target: '≤ 4',
+      value: packet,
+      met: packet === undefined ? undefined : packet <= 4,
+    },
+    {
+      what: 'cold soffice per document / converter per document (batch)',
+      target: 'warm converter (none yet)',
+      value: docx,
+      met: undefined,
+    },
+  ];
+}
+
+export function renderMarkdown(report: BenchReport): string {
+  const m = report.machine;
+  const lines: string[] = [
+    `# Benchmark results (${report.mode})`,
+    '',
+    `${report.startedAt}; ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}; ` +
+      `load average ${m.loadAverageBefore.join(' ')} before, ${m.loadAverageAfter.join(' ')} after.`,
+    '',
+    `Versions: ${Object.entries(report.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join('; ')}.`,
+    '',
+    `Repetitions: fills ${report.config.warmup} warm-up + ${report.config.reps} timed; ` +
+      `pdftk, packets and LibreOffice ${report.config.slowWarmup} warm-up + ${report.config.slowReps} timed.`,
+    '',
+    '| Measurement | Status | n | Median ms | p95 ms | Min ms | Max ms | Per doc (median) ms | Node peak RSS MB | Tool peak RSS MB | Verified |',
+    '| --- | --- | --: | --: | --: | --: | --: | --: | --: | --: | --- |',
+  ];
+  for (const r of report.results) {
+    const s = r.summary;
+    lines.push(
+      `| ${r.title} (${r.role}) | ${r.status} | ${s?.n ?? '–'} | ${ms(s?.median)} | ${ms(s?.p95)} | ` +
+        `${ms(s?.min)} | ${ms(s?.max)} | ${ms(r.perDocument?.median)} | ${mb(r.peakRssMb)} | ` +
+        `${mb(r.toolPeakRssMb)} | ${r.verified ? 'true' : 'false'} |`,
+    );
+  }
+  lines.push(
+    '',
+    '| Ratio (medians, same run) | Target | Measured | Met |',
+    '| --- | --- | --: | --- |',
+  );
+  for (const r of ratios(report)) {
+    const met = r.met === undefined ? '–' : r.met ? 'yes' : 'no';
+    lines.push(
+      `| ${r.what} | ${r.target} | ${r.value === undefined ? '–' : `${r.value.toFixed(2)}x`} | ${met} |`,
+    );
+  }
+  lines.push('', 'Notes:', '');
+  for (const r of report.results) {
+    lines.push(`- ${r.title}: ${[...r.notes, `verification: ${r.verification}`].join('; ')}.`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
