@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode, ErrorDetail } from '../common/errors/error-code';
+import { isObject, readJson } from '../common/validation/data-files';
 import { COMMON_DIR } from '../packs/pack-loader';
 import { checkCondition } from '../packs/pack-manifest.schema';
 import {
@@ -304,20 +305,6 @@ function unknownKeys(o: Record<string, unknown>, allowed: string[], where: strin
   for (const k of Object.keys(o)) {
     if (!allowed.includes(k)) p.push({ field: where, message: `unknown key "${k}"` });
   }
-}
-
-function readJson(path: string, where: string, problems: Problems): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    problems.push({ field: where, message: `cannot read ${where}: ${reason}` });
-    return undefined;
-  }
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function isCount(v: unknown): v is number {

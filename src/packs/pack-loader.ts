@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode, ErrorDetail } from '../common/errors/error-code';
+import { readJson } from '../common/validation/data-files';
 import { sha256 } from '../common/sha256';
 import { MissingForm, formsNotInstalledError, formsStatus } from '../forms/install-forms';
 import type { FormMapping } from './form-mapping';
@@ -29,16 +30,6 @@ export class PackLoadError extends AppError {
   constructor(packDir: string, problems: ErrorDetail[]) {
     const list = problems.map((p) => `${p.field ? `${p.field}: ` : ''}${p.message}`).join('; ');
     super(ErrorCode.PackInvalid, `Pack "${packDir}" is invalid: ${list}`, problems);
-  }
-}
-
-function readJson(path: string, where: string, problems: ErrorDetail[]): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as unknown;
-  } catch (e) {
-    const reason = e instanceof Error ? e.message : String(e);
-    problems.push({ field: where, message: `cannot read ${where}: ${reason}` });
-    return undefined;
   }
 }
 

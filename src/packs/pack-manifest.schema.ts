@@ -1,4 +1,5 @@
 import { ErrorDetail } from '../common/errors/error-code';
+import { isObject } from '../common/validation/data-files';
 import { Audience, Condition, DocumentKind, PackManifest } from './pack-manifest';
 import type { FieldRule, FormMapping } from './form-mapping';
 
@@ -12,10 +13,6 @@ type Problems = ErrorDetail[];
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 const SAFE_RELATIVE = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._/-]+$/;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function str(o: Record<string, unknown>, key: string, where: string, p: Problems): string {
   const v = o[key];
