@@ -141,12 +141,11 @@ export class PacketBuilder {
       return { doc, files: [docx], pdfParts: [], docx };
     }
     const values = resolveFormMapping(doc.mapping ?? { fields: {} }, model);
-    const live = await fillForm(template, values, { flatten: false });
-    const flat = await fillForm(template, values, { flatten: true });
+    const live = await fillForm(template, values, { flatten: false, alsoFlat: true });
     const files: PacketFile[] = [
       { name: `${prefix}.pdf`, mediaType: MEDIA_TYPES.pdf, bytes: Buffer.from(live.bytes) },
     ];
-    const pdfParts = [{ title: doc.def.title, bytes: flat.bytes }];
+    const pdfParts = [{ title: doc.def.title, bytes: live.flatBytes as Uint8Array }];
     if (live.overflows.length > 0) {
       const attachment = await renderAttachmentPages(captionOf(model), live.overflows);
       files.push({

@@ -348,6 +348,17 @@ describe('fillForm', () => {
     }
   });
 
+  it('returns the live form and, from the same fill, a flattened copy showing the same names', async () => {
+    const { bytes, flatBytes } = await fillForm(template, nameValues(), {
+      flatten: false,
+      alsoFlat: true,
+    });
+    expect((await pdfFieldStates(bytes)).ukrainian.value).toBe(NAMES.ukrainian);
+    expect(await pdfFieldStates(flatBytes as Uint8Array)).toEqual({});
+    const text = await pdfText(flatBytes as Uint8Array);
+    for (const name of Object.values(NAMES)) expect(text).toContain(name);
+  });
+
   describe('on real court forms', () => {
     const read = (file: string) => new Uint8Array(readFileSync(join(COURT_FORMS_DIR, file)));
 

@@ -24,10 +24,17 @@ export { MIN_AUTO_FONT_SIZE } from './text-field-appearance';
 export interface FillOptions {
   /** Draw every field into the page and drop the form, for merging into one filed PDF. */
   flatten: boolean;
+  /**
+   * With `flatten: false`, also return a flattened copy of the same fill, so a packet gets the
+   * live form and the copy it merges from one load and one fill.
+   */
+  alsoFlat?: boolean;
 }
 
 export interface FillResult {
   bytes: Uint8Array;
+  /** The flattened copy, when `alsoFlat` asked for it. */
+  flatBytes?: Uint8Array;
   overflows: Overflow[];
 }
 
@@ -55,10 +62,16 @@ export async function fillForm(
   // Our appearance streams are the truth: a viewer regenerating them would fall back to the
   // field's own font, which cannot draw most of the world's names.
   form.acroForm.dict.set(PDFName.of('NeedAppearances'), PDFBool.False);
-  const out = options.flatten ? await flattenForm(doc) : doc;
-  setNeutralMetadata(out, 'Court form');
-  const bytes = await out.save({ updateFieldAppearances: false });
-  return { bytes, overflows };
+  if (options.flatten) return { bytes: await saveNeutral(await flattenForm(doc)), overflows };
+  // Live first: flattening takes the form out of `doc`.
+  const bytes = await saveNeutral(doc);
+  const flatBytes = options.alsoFlat ? await saveNeutral(await flattenForm(doc)) : undefined;
+  return { bytes, flatBytes, overflows };
+}
+
+function saveNeutral(doc: PDFDocument): Promise<Uint8Array> {
+  setNeutralMetadata(doc, 'Court form');
+  return doc.save({ updateFieldAppearances: false });
 }
 
 async function loadTemplate(template: Uint8Array): Promise<PDFDocument> {
