@@ -1,8 +1,28 @@
-import { plainToInstance } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+import { Transform, TransformFnParams, plainToInstance } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
 import { resolve } from 'node:path';
 import { MasterKeyConfigError, parseMasterKeys } from '../crypto/master-keys';
 import { projectRoot } from './project-root';
+
+/** `true`/`false`/`1`/`0` only: anything else stays a string, so validation names the variable. */
+function toBoolean({ obj, key }: TransformFnParams): unknown {
+  // The raw string: implicit conversion has already turned any non-empty string into `true`.
+  const value: unknown = (obj as Record<string, unknown>)[key];
+  if (value === true || value === false) return value;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return value;
+}
 
 /**
  * The environment, validated once at start-up: a bad variable stops the process with its name
@@ -35,6 +55,23 @@ export class AppConfig {
   @IsInt() @Min(1) @Max(36500) CASE_RETENTION_DAYS: number = 180;
   /** How often the service purges expired packets and cases; 0 turns the schedule off. */
   @IsInt() @Min(0) @Max(10080) PURGE_INTERVAL_MINUTES: number = 60;
+  /** Days an interview draft is kept after its last change; then it is purged. */
+  @IsInt() @Min(1) @Max(365) INTERVIEW_DRAFT_DAYS: number = 30;
+  /** Minutes without activity after which an interview locks and asks for the resume code. */
+  @IsInt() @Min(1) @Max(240) INTERVIEW_IDLE_MINUTES: number = 15;
+  /** Wrong resume codes allowed per client, and per code, within the window below. */
+  @IsInt() @Min(1) @Max(1000) RESUME_MAX_FAILURES: number = 10;
+  @IsInt() @Min(1) @Max(1440) RESUME_WINDOW_MINUTES: number = 15;
+  /** Where the quick-exit control sends the petitioner: a busy, ordinary site. */
+  @IsUrl({ protocols: ['https', 'http'], require_tld: false }) QUICK_EXIT_URL: string =
+    'https://www.google.com/';
+  /**
+   * Send session cookies only over HTTPS: set `true` wherever the service is reached over HTTPS.
+   * Off by default so that the embedded service at http://127.0.0.1 works as started.
+   */
+  @Transform(toBoolean) @IsBoolean() COOKIE_SECURE: boolean = false;
+  /** Trust X-Forwarded-For from one proxy hop (set behind a reverse proxy), for throttling. */
+  @Transform(toBoolean) @IsBoolean() TRUST_PROXY: boolean = false;
   @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
 
   get formsDir(): string {
