@@ -21,6 +21,9 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ConfidentialLeak]: HttpStatus.UNPROCESSABLE_ENTITY,
   [ErrorCode.ConverterUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [ErrorCode.InterviewLocked]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.ResumeCodeInvalid]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.TooManyAttempts]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
@@ -43,6 +46,9 @@ export class AppErrorFilter implements ExceptionFilter {
       const name = exception instanceof Error ? exception.name : typeof exception;
       this.logger.error(`unhandled ${name} (${body.code})`);
     }
+    const retryAfter = body.details.find((d) => typeof d.retryAfterSeconds === 'number');
+    if (status === 429 && retryAfter)
+      res.setHeader('Retry-After', String(retryAfter.retryAfterSeconds));
     res.status(status).json(body);
   }
 

@@ -14,6 +14,12 @@ export enum ErrorCode {
   ConfidentialLeak = 'confidential_leak',
   ConverterUnavailable = 'converter_unavailable',
   PayloadTooLarge = 'payload_too_large',
+  /** An interview session left idle: only the resume code opens the draft again. */
+  InterviewLocked = 'interview_locked',
+  /** A resume code that opens no draft (or is not eight known words). */
+  ResumeCodeInvalid = 'resume_code_invalid',
+  /** Too many wrong guesses from this client or at this code; details carry `retryAfterSeconds`. */
+  TooManyAttempts = 'too_many_attempts',
   Internal = 'internal_error',
 }
 
