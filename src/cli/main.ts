@@ -16,11 +16,14 @@ import { loadMasterKeyring } from '../crypto/master-keys';
 import { countUnencryptedCases, rotateMasterKey } from '../crypto/rotate-master-key';
 import { dataSourceOptions } from '../database/data-source-options';
 import { installForms } from '../forms/install-forms';
+import { InterviewDraftEntity } from '../interview/interview-draft.entity';
+import { InterviewDraftsRepository } from '../interview/interview-drafts.repository';
 import { PacketBuilder } from '../packets/packet-builder';
 import { PacketEntity } from '../packets/packet.entity';
 import { PacketsRepository } from '../packets/packets.repository';
-import { lintPack } from '../packs/pack-lint';
-import { loadPacks, packNotReadyError } from '../packs/pack-loader';
+import { InterviewLoadError, loadInterviewForPack } from '../interview/interview-loader';
+import { LintFinding, lintPack } from '../packs/pack-lint';
+import { LoadedPack, loadPacks, packNotReadyError } from '../packs/pack-loader';
 import { PacksService } from '../packs/packs.service';
 import { DocxToPdfConverter } from '../rendering/convert/docx-to-pdf';
 import { RetentionService } from '../retention/retention.service';
@@ -39,7 +42,8 @@ Commands:
       Verifies and prepares the official court forms the packs need.
   purge
       Deletes packets older than PACKET_RETENTION_DAYS and cases not updated for
-      CASE_RETENTION_DAYS, with their files and data keys; prints how many.
+      CASE_RETENTION_DAYS, with their files and data keys, and interview drafts not changed
+      for INTERVIEW_DRAFT_DAYS; prints how many.
   rotate-master-key
       Re-wraps every case's data key under MASTER_KEY_VERSION (idempotent). Keep the old
       version in MASTER_KEYS until this reports success, then remove it.
@@ -100,7 +104,7 @@ async function lint(args: string[], config: AppConfig): Promise<number> {
   if (packs.length === 0) return fail(`No pack "${values.pack}"`);
   let errors = 0;
   for (const pack of packs) {
-    const findings = await lintPack(pack, samples);
+    const findings = [...(await lintPack(pack, samples)), ...lintPackInterview(config, pack)];
     errors += findings.filter((f) => f.severity === 'error').length;
     for (const f of findings) {
       console.log(
@@ -112,6 +116,23 @@ async function lint(args: string[], config: AppConfig): Promise<number> {
     );
   }
   return errors > 0 ? 1 : 0;
+}
+
+/** The pack's interview, loaded and linted exactly as the service does at start-up. */
+function lintPackInterview(config: AppConfig, pack: LoadedPack): LintFinding[] {
+  try {
+    loadInterviewForPack(config.PACKS_DIR, pack.manifest.id);
+    return [];
+  } catch (e) {
+    if (!(e instanceof InterviewLoadError)) throw e;
+    return e.details.map((d) => ({
+      pack: pack.manifest.id,
+      document: 'interview',
+      severity: 'error' as const,
+      subject: d.field,
+      message: d.message,
+    }));
+  }
 }
 
 async function migrate(_args: string[], config: AppConfig): Promise<number> {
@@ -154,11 +175,16 @@ async function purge(_args: string[], config: AppConfig): Promise<number> {
     const cases = new CasesRepository(ds.getRepository(CaseEntity));
     const casesService = new CasesService(cases, new PacksService(config), artifacts, cipher);
     const packets = new PacketsRepository(ds.getRepository(PacketEntity));
-    const retention = new RetentionService(config, casesService, cases, packets, artifacts);
+    const drafts = new InterviewDraftsRepository(ds.getRepository(InterviewDraftEntity));
+    const retention = new RetentionService(config, casesService, cases, packets, artifacts, drafts);
     const report = await retention.purgeExpired();
     console.log(
       `Purged ${report.packets} expired packet(s) and ${report.cases} expired case(s) ` +
         `(packets after ${config.PACKET_RETENTION_DAYS} days, cases ${config.CASE_RETENTION_DAYS} days after their last update)`,
+    );
+    const purgedDrafts = await retention.purgeExpiredDrafts();
+    console.log(
+      `Purged ${purgedDrafts} expired interview draft(s) (${config.INTERVIEW_DRAFT_DAYS} days after their last change)`,
     );
   } finally {
     await ds.destroy();

@@ -59,7 +59,12 @@ export function checkAnswer(q: Question, raw: unknown, ctx: Context): Checked {
 /** Whether a stored answer counts as given (an empty list of choices does not, when required). */
 export function isAnswered(q: Question, value: unknown): boolean {
   if (isBlank(value)) return false;
-  return q.kind !== 'multipleChoice' || (Array.isArray(value) && value.length > 0);
+  // A choice no longer offered (a court of the county chosen before) is no answer: the flow
+  // must come back to the question rather than carry a value the screen cannot show.
+  const offered = (v: unknown) => !q.options || q.options.some((o) => o.value === v);
+  if (q.kind === 'singleChoice') return offered(value);
+  if (q.kind !== 'multipleChoice') return true;
+  return Array.isArray(value) && value.length > 0 && value.every(offered);
 }
 
 function checkText(q: Question, raw: unknown, ctx: Context): Checked {

@@ -56,6 +56,11 @@ export interface Question {
   format?: TextFormat;
   /** For dates: refuse a day after today (dates of events, of birth, of signing). */
   notFuture?: boolean;
+  /**
+   * For long text written to a CaseFacts list of short texts (witnesses, other names): each
+   * non-empty line of the answer becomes one item. Petitioners write a list as lines on paper.
+   */
+  lines?: boolean;
 }
 
 export interface Screen {
@@ -99,13 +104,39 @@ export interface InterviewDefinition {
    * Lint counts them as covered; `toCaseFacts` fills them in under the answers.
    */
   defaults: Record<string, unknown>;
+  /**
+   * CaseFacts paths no question asks and no default gives, each with the reason (attorney
+   * fields: "the petitioner has no attorney in this interview"). Lint holds every fact to being
+   * asked, defaulted or listed here. Paths inside list items use `N` for the index.
+   */
+  notAsked?: Record<string, string>;
+  /** Legal words and their plain explanations, for the screens they appear on. */
+  glossary?: Glossary;
 }
 
-/** The orchestrator file as written: section files in order. */
+/**
+ * The orchestrator file as written: section files in order. A pack's own interview may name the
+ * shared sections as `common/<file>` and add its own files beside its `interview.json`.
+ * A default's text may hold `{path}` placeholders, filled from the answers when the interview
+ * becomes CaseFacts (`"court.name": "Superior Court of California, County of {court.county}"`).
+ */
 export interface InterviewFile {
   id: string;
   version: string;
   title: Localized;
   sections: string[];
   defaults?: Record<string, unknown>;
+  notAsked?: Record<string, string>;
 }
+
+/** One legal word as a petitioner meets it in one language. */
+export interface GlossaryTerm {
+  /** The word as shown with its explanation ("respondent", "demandado"). */
+  term: string;
+  explanation: string;
+  /** Other forms that mean the same on a screen ("filing", "filed"; "PPO"). */
+  also?: string[];
+}
+
+/** `glossary.json`: an id per legal word, with its text in every interview language. */
+export type Glossary = Record<string, Record<Language, GlossaryTerm>>;

@@ -238,12 +238,11 @@ export class InterviewEngine {
   /**
    * The answers as CaseFacts input: the interview's defaults, then every answer to a question
    * that is still shown (an answer made irrelevant by a later change is left out, not filed).
+   * A default's `{path}` placeholders are filled from those answers; a default whose placeholder
+   * has no answer is left out, so CaseFacts names the missing fact rather than filing half a name.
    */
   toCaseFacts(answers: Answers): Answers {
-    const out: Answers = {};
-    for (const [path, value] of Object.entries(this.definition.defaults)) {
-      setPath(out, path, structuredClone(value));
-    }
+    const given: Answers = {};
     for (const section of this.visibleSections(answers)) {
       if (section.list) {
         const items = listItems(answers, section.list.path).map((item) => {
@@ -251,11 +250,17 @@ export class InterviewEngine {
           this.copyShown(section.screens, item, copy);
           return copy;
         });
-        setPath(out, section.list.path, items);
+        setPath(given, section.list.path, items);
       } else {
-        this.copyShown(section.screens, answers, out);
+        this.copyShown(section.screens, answers, given);
       }
     }
+    const out: Answers = {};
+    for (const [path, value] of Object.entries(this.definition.defaults)) {
+      const filled = fillPlaceholders(value, given);
+      if (filled !== undefined) setPath(out, path, filled);
+    }
+    mergeAnswers(out, given);
     return out;
   }
 
@@ -497,7 +502,7 @@ export class InterviewEngine {
   private copyShown(screens: Screen[], scope: Answers, out: Answers): void {
     for (const screen of screens.filter((s) => this.isScreenVisible(s, scope))) {
       for (const q of this.visibleQuestions(screen, scope)) {
-        const value = getPath(scope, q.path);
+        const value = asFiled(q, getPath(scope, q.path));
         const filled = value === undefined && q.kind === 'multipleChoice' ? [] : value;
         if (filled !== undefined)
           setPath(out, q.path, structuredClone(filled), q.kind === 'address');
@@ -614,6 +619,61 @@ export class InterviewEngine {
   private now(): Date {
     return this.options.now ? this.options.now() : new Date();
   }
+}
+
+/**
+ * An answer as it is filed. A choice that is no longer among the question's options is left out:
+ * two questions may write one path (Massachusetts asks the court from the chosen county's list),
+ * and a court chosen for the county before a change must not be filed for the new one.
+ */
+function asFiled(q: Question, value: unknown): unknown {
+  const offered = (v: unknown): boolean => q.options?.some((o) => o.value === v) === true;
+  if (q.kind === 'singleChoice') return offered(value) ? value : undefined;
+  if (q.kind === 'multipleChoice' && Array.isArray(value)) return value.filter(offered);
+  if (q.lines && typeof value === 'string') {
+    const items = value
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter(Boolean);
+    return items.length > 0 ? items : undefined;
+  }
+  return value;
+}
+
+/** A default with its `{path}` placeholders filled from the answers; undefined if one is missing. */
+function fillPlaceholders(value: unknown, answers: Answers): unknown {
+  if (typeof value === 'string') {
+    let missing = false;
+    const text = value.replace(/\{([^{}]*)\}/g, (_, path: string) => {
+      const answer = getPath(answers, path);
+      if (typeof answer === 'string' || typeof answer === 'number') return String(answer);
+      missing = true;
+      return '';
+    });
+    return missing ? undefined : text;
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((v) => fillPlaceholders(v, answers));
+    return items.includes(undefined) ? undefined : items;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, answers)]);
+    return entries.some(([, v]) => v === undefined) ? undefined : Object.fromEntries(entries);
+  }
+  return value;
+}
+
+/** Answers laid over defaults: objects merge, so `{ requested: false }` takes the details given. */
+function mergeAnswers(target: Answers, source: Answers): void {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (isRecord(existing) && isRecord(value)) mergeAnswers(existing, value);
+    else target[key] = value;
+  }
+}
+
+function isRecord(v: unknown): v is Answers {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function holds(condition: Condition | undefined, scope: Answers): boolean {

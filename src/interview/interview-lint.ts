@@ -11,11 +11,23 @@ import { InterviewDefinition, Question, QuestionKind, Section } from './intervie
  * Proves an interview fits CaseFacts, from the validation metadata CaseFacts is checked with, so
  * the proof follows the model when it changes: every path a question writes or a condition reads
  * exists, every answer kind suits its property, every choice is a value of the property's enum,
- * and every property `parseCaseFacts` insists on is asked somewhere or has a default.
+ * every property `parseCaseFacts` insists on is asked somewhere or has a default, and every fact
+ * CaseFacts can hold is asked, defaulted, or listed in `notAsked` with the reason it is not.
  */
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type ClassRef = Function;
+
+/** `{court.county}` in a default's text: filled from that answer (see `InterviewFile`). */
+export const PLACEHOLDER = /\{([^{}]*)\}/g;
+
+/** Every string inside a default's value (defaults may be objects, like `{ requested: false }`). */
+export function textsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(textsIn);
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(textsIn);
+  return [];
+}
 
 /**
  * class-transformer keeps the `@Type` registry (which class a nested property holds) in a module
@@ -43,7 +55,8 @@ const KIND_VALIDATORS: Record<Exclude<QuestionKind, 'address'>, string[]> = {
   date: ['isCalendarDate'],
   yesNo: ['isBoolean'],
   number: ['isInt'],
-  singleChoice: ['isEnum'],
+  // A choice may also fill free text from a fixed list (a state's counties, its courts).
+  singleChoice: ['isEnum', 'isString'],
   multipleChoice: ['isEnum'],
 };
 
@@ -57,6 +70,9 @@ export function lintInterview(def: InterviewDefinition): ErrorDetail[] {
     }
   }
   problems.push(...missingRequired(def));
+  problems.push(...lintPlaceholders(def));
+  problems.push(...lintNotAsked(def));
+  if (problems.length === 0) problems.push(...unaccounted(def));
   return problems;
 }
 
@@ -111,6 +127,13 @@ function lintQuestion(q: Question, root: ClassRef, where: string): ErrorDetail[]
           },
         ];
   }
+  const takesList = r.isList && !r.nested && q.kind !== 'multipleChoice';
+  if (takesList !== (q.lines === true)) {
+    const message = takesList
+      ? `path ${q.path} is a list of texts: ask it as longText with "lines": true`
+      : `path ${q.path} is not a list of texts, so it cannot take lines`;
+    return [{ field: where, message }];
+  }
   const validators = KIND_VALIDATORS[q.kind];
   if (!r.metas.some((m) => validators.includes(m.name ?? ''))) {
     return [{ field: where, message: `path ${q.path} does not take a ${q.kind} answer` }];
@@ -120,6 +143,7 @@ function lintQuestion(q: Question, root: ClassRef, where: string): ErrorDetail[]
 
 function lintOptions(q: Question, r: ResolvedProperty, where: string): ErrorDetail[] {
   const isEnum = r.metas.find((m) => m.name === 'isEnum');
+  if (!isEnum && q.options) return lintTextOptions(q, r, where);
   if (!isEnum || !q.options) return [];
   if ((q.kind === 'multipleChoice') !== isEnum.each) {
     const want = isEnum.each ? 'multipleChoice' : 'singleChoice';
@@ -131,6 +155,17 @@ function lintOptions(q: Question, r: ResolvedProperty, where: string): ErrorDeta
     .map((o) => ({
       field: `${where} option ${o.value}`,
       message: `"${o.value}" is not a value of ${q.path}; allowed: ${allowed.join(', ')}`,
+    }));
+}
+
+/** Options that fill a text property must fit it, or the end would refuse a choice it offered. */
+function lintTextOptions(q: Question, r: ResolvedProperty, where: string): ErrorDetail[] {
+  const max = r.metas.find((m) => m.name === 'maxLength')?.constraints[0] as number | undefined;
+  return (q.options ?? [])
+    .filter((o) => max !== undefined && o.value.length > max)
+    .map((o) => ({
+      field: `${where} option ${o.value}`,
+      message: `"${o.value}" is longer than ${q.path} allows (${max} characters)`,
     }));
 }
 
@@ -239,4 +274,144 @@ function coveredByAddress(path: string, cov: Coverage): boolean {
   return cov.addresses.some(
     (a) => path.startsWith(`${a}.`) && !path.slice(a.length + 1).includes('.'),
   );
+}
+
+// ---- placeholders, notAsked, and every fact accounted for ------------------------------------
+
+/**
+ * A placeholder is filled from an answer, so it must name a path a required question of the main
+ * flow asks: otherwise the default could be made from nothing, or from another list item.
+ */
+function lintPlaceholders(def: InterviewDefinition): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  const required = new Set(
+    def.sections
+      .filter((s) => !s.list)
+      .flatMap((s) => s.screens.flatMap((sc) => sc.questions))
+      .filter((q) => q.required === true)
+      .map((q) => q.path),
+  );
+  for (const [path, value] of Object.entries(def.defaults)) {
+    for (const text of textsIn(value)) {
+      for (const [, name] of text.matchAll(PLACEHOLDER)) {
+        const where = `interview.json defaults ${path}`;
+        const r = resolve(CaseFacts, name);
+        if (typeof r === 'string') {
+          problems.push({ field: where, message: `placeholder {${name}}: ${r}` });
+        } else if (!required.has(name)) {
+          problems.push({
+            field: where,
+            message: `placeholder {${name}} is not asked by a required question outside lists`,
+          });
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** Every path a question or a default writes, with list items as `<list>.N.<path>`. */
+function writtenPaths(def: InterviewDefinition): string[] {
+  const paths = Object.keys(def.defaults);
+  for (const s of def.sections) {
+    for (const q of s.screens.flatMap((sc) => sc.questions)) {
+      paths.push(s.list ? `${s.list.path}.N.${q.path}` : q.path);
+    }
+  }
+  return paths;
+}
+
+function lintNotAsked(def: InterviewDefinition): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  const written = writtenPaths(def);
+  for (const path of Object.keys(def.notAsked ?? {})) {
+    const where = `interview.json notAsked ${path}`;
+    const r = resolveWithItems(path);
+    if (typeof r === 'string') {
+      problems.push({ field: where, message: r });
+      continue;
+    }
+    const clash = written.find((w) => w === path || w.startsWith(`${path}.`));
+    if (clash) {
+      problems.push({
+        field: where,
+        message: `${clash} is asked or defaulted, so it is not "not asked"`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Like `resolve`, but `N` after a list enters its items (`incidents.N.dateRange`). */
+function resolveWithItems(path: string): ResolvedProperty | string {
+  const segments = path.split('.');
+  let cls: ClassRef = CaseFacts;
+  let rest: string[] = [];
+  for (let i = 0; i < segments.length; i++) {
+    if (segments[i] !== 'N') {
+      rest.push(segments[i]);
+      continue;
+    }
+    const list = resolve(cls, rest.join('.'));
+    if (typeof list === 'string') return list;
+    if (!list.isList || !list.nested)
+      return `${rest.join('.')} is not a list of objects, so it has no N`;
+    cls = list.nested;
+    rest = [];
+  }
+  return rest.length === 0 ? 'a path cannot end with N' : resolve(cls, rest.join('.'));
+}
+
+interface Scope {
+  /** Paths the questions of this scope write, relative to it. */
+  asked: Set<string>;
+  /** Address questions, relative to the scope: they write the address's parts. */
+  addresses: string[];
+}
+
+/**
+ * Walks every leaf of CaseFacts (and into the items of lists the interview asks as list
+ * sections): each must be written by a question, set by a default, or excused in `notAsked`.
+ * A new CaseFacts property therefore fails the interview until someone decides about it.
+ */
+function unaccounted(def: InterviewDefinition): ErrorDetail[] {
+  const lists = new Map(def.sections.flatMap((s) => (s.list ? [[s.list.path, s] as const] : [])));
+  const excused = [...Object.keys(def.defaults), ...Object.keys(def.notAsked ?? {})];
+  const addressParts = [...propertiesOf(Address).keys()];
+  const problems: ErrorDetail[] = [];
+
+  const scopeOf = (sections: Section[]): Scope => {
+    const questions = sections.flatMap((s) => s.screens.flatMap((sc) => sc.questions));
+    return {
+      asked: new Set(questions.map((q) => q.path)),
+      addresses: questions.filter((q) => q.kind === 'address').map((q) => q.path),
+    };
+  };
+  const covered = (scope: Scope, rel: string, abs: string): boolean =>
+    scope.asked.has(rel) ||
+    scope.addresses.some((a) => addressParts.some((part) => rel === `${a}.${part}`)) ||
+    excused.some((e) => abs === e || abs.startsWith(`${e}.`));
+
+  const walk = (cls: ClassRef, rel: string, abs: string, scope: Scope, top: boolean): void => {
+    for (const [name, metas] of propertiesOf(cls)) {
+      const r = rel ? `${rel}.${name}` : name;
+      const a = abs ? `${abs}.${name}` : name;
+      if (covered(scope, r, a)) continue;
+      const nested = nestedClass(cls, name);
+      const isList = metas.some((m) => m.name === 'isArray');
+      const section = top ? lists.get(a) : undefined;
+      if (nested && !isList) {
+        walk(nested, r, a, scope, top);
+      } else if (nested && section) {
+        walk(nested, '', `${a}.N`, scopeOf([section]), false);
+      } else {
+        problems.push({
+          field: a,
+          message: `no question asks ${a}, no default gives it, and notAsked gives no reason`,
+        });
+      }
+    }
+  };
+  walk(CaseFacts, '', '', scopeOf(def.sections.filter((s) => !s.list)), true);
+  return problems;
 }

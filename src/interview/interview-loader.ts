@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode, ErrorDetail } from '../common/errors/error-code';
 import { isObject, readJson } from '../common/validation/data-files';
 import { COMMON_DIR } from '../packs/pack-loader';
 import { checkCondition } from '../packs/pack-manifest.schema';
+import { GLOSSARY_FILE, checkGlossary } from './glossary';
 import {
+  Glossary,
   InterviewDefinition,
   LANGUAGES,
   ListSpec,
@@ -16,7 +18,7 @@ import {
   Screen,
   Section,
 } from './interview-definition';
-import { lintInterview } from './interview-lint';
+import { PLACEHOLDER, lintInterview, textsIn } from './interview-lint';
 
 /**
  * Reads and validates an interview. Definitions are written by people, so every problem is
@@ -26,7 +28,10 @@ import { lintInterview } from './interview-lint';
 type Problems = ErrorDetail[];
 
 const ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const SECTION_FILE = /^[a-z0-9][a-z0-9-]{0,63}\.json$/;
+/** A section file beside `interview.json`, or `common/<file>` for one of the shared sections. */
+const SECTION_FILE = /^(common\/)?[a-z0-9][a-z0-9-]{0,63}\.json$/;
+const COMMON_PREFIX = `${COMMON_DIR}/`;
+
 const PATH = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/;
 const CHOICE_KINDS = ['singleChoice', 'multipleChoice'];
 
@@ -46,22 +51,54 @@ export function interviewDir(packsDir: string, packId: string): string {
   return existsSync(join(own, INTERVIEW_FILE)) ? own : join(packsDir, COMMON_DIR, INTERVIEW_DIR);
 }
 
+/**
+ * The pack's interview, with the shared sections it names from `templates/common/interview/`.
+ * A pack's interview that fixes the court's state must fix the pack's own state.
+ */
 export function loadInterviewForPack(packsDir: string, packId: string): InterviewDefinition {
-  return loadInterview(interviewDir(packsDir, packId));
+  const dir = interviewDir(packsDir, packId);
+  const common = join(packsDir, COMMON_DIR, INTERVIEW_DIR);
+  const problems: Problems = [];
+  const manifest = readJson(join(packsDir, packId, 'manifest.json'), 'manifest.json', problems);
+  const jurisdiction = isObject(manifest) ? manifest.jurisdiction : undefined;
+  const packState = isObject(jurisdiction) ? jurisdiction.state : undefined;
+  const definition = loadInterview(dir, common);
+  const fixed = definition.defaults['court.state'];
+  if (fixed !== undefined && packState !== undefined && fixed !== packState) {
+    problems.push({
+      field: `${INTERVIEW_FILE} defaults court.state`,
+      message: `is "${String(fixed)}", but pack ${packId} is for ${String(packState)}`,
+    });
+  }
+  if (problems.length > 0) throw new InterviewLoadError(dir, problems);
+  return definition;
 }
 
-/** Loads, checks the structure of, and lints the interview in `dir`; throws naming every problem. */
-export function loadInterview(dir: string): InterviewDefinition {
+/**
+ * Loads, checks the structure of, and lints the interview in `dir`; throws naming every problem.
+ * `common/<file>` sections and the glossary come from `commonDir`, by default the shared folder
+ * beside the pack's (`templates/common/interview` for `templates/<pack>/interview`).
+ */
+export function loadInterview(
+  dir: string,
+  commonDir: string = join(dirname(dirname(dir)), COMMON_DIR, INTERVIEW_DIR),
+): InterviewDefinition {
   const problems: Problems = [];
   const raw = readJson(join(dir, INTERVIEW_FILE), INTERVIEW_FILE, problems);
-  const definition = raw === undefined ? undefined : buildDefinition(dir, raw, problems);
+  const definition =
+    raw === undefined ? undefined : buildDefinition({ dir, commonDir }, raw, problems);
   if (definition && problems.length === 0) problems.push(...lintInterview(definition));
   if (!definition || problems.length > 0) throw new InterviewLoadError(dir, problems);
   return definition;
 }
 
+interface Folders {
+  dir: string;
+  commonDir: string;
+}
+
 function buildDefinition(
-  dir: string,
+  folders: Folders,
   raw: unknown,
   problems: Problems,
 ): InterviewDefinition | undefined {
@@ -70,7 +107,8 @@ function buildDefinition(
     return undefined;
   }
   const where = INTERVIEW_FILE;
-  unknownKeys(raw, ['id', 'version', 'title', 'sections', 'defaults'], where, problems);
+  const keys = ['id', 'version', 'title', 'sections', 'defaults', 'notAsked'];
+  unknownKeys(raw, keys, where, problems);
   checkId(raw.id, `${where} id`, problems);
   if (typeof raw.version !== 'string' || raw.version === '') {
     problems.push({ field: `${where} version`, message: 'version must be a non-empty string' });
@@ -79,32 +117,82 @@ function buildDefinition(
   if (raw.defaults !== undefined && !isObject(raw.defaults)) {
     problems.push({ field: `${where} defaults`, message: 'defaults must be an object' });
   }
+  if (isObject(raw.defaults)) checkPlaceholders(raw.defaults, `${where} defaults`, problems);
+  if (raw.notAsked !== undefined) checkNotAsked(raw.notAsked, `${where} notAsked`, problems);
   const files = Array.isArray(raw.sections) ? raw.sections : [];
   if (files.length === 0) {
     problems.push({ field: `${where} sections`, message: 'sections must list section files' });
   }
-  const sections = files.flatMap((file: unknown) => loadSection(dir, file, problems));
+  const sections = files.flatMap((file: unknown) => loadSection(folders, file, problems));
   checkUniqueIds(sections, problems);
+  const glossary = loadGlossary(folders, problems);
   return {
     id: String(raw.id),
     version: String(raw.version),
     title: raw.title as Localized,
     sections,
     defaults: isObject(raw.defaults) ? raw.defaults : {},
+    ...(isObject(raw.notAsked) ? { notAsked: raw.notAsked as Record<string, string> } : {}),
+    ...(glossary ? { glossary } : {}),
   };
 }
 
-function loadSection(dir: string, file: unknown, problems: Problems): Section[] {
+function loadSection(folders: Folders, file: unknown, problems: Problems): Section[] {
   if (typeof file !== 'string' || !SECTION_FILE.test(file)) {
     problems.push({
       field: `${INTERVIEW_FILE} sections`,
-      message: `"${String(file)}" is not a section file name such as petitioner.json`,
+      message: `"${String(file)}" is not a section file name such as petitioner.json or common/court.json`,
     });
     return [];
   }
-  const raw = readJson(join(dir, file), file, problems);
+  const path = file.startsWith(COMMON_PREFIX)
+    ? join(folders.commonDir, file.slice(COMMON_PREFIX.length))
+    : join(folders.dir, file);
+  const raw = readJson(path, file, problems);
   if (raw === undefined) return [];
-  return checkSection(raw, file, problems) ? [raw] : [];
+  return checkSection(raw, basename(file), problems) ? [raw] : [];
+}
+
+/** The interview's own glossary if it has one, otherwise the shared one; none is allowed. */
+function loadGlossary(folders: Folders, problems: Problems): Glossary | undefined {
+  const own = join(folders.dir, GLOSSARY_FILE);
+  const path = existsSync(own) ? own : join(folders.commonDir, GLOSSARY_FILE);
+  if (!existsSync(path)) return undefined;
+  const raw = readJson(path, GLOSSARY_FILE, problems);
+  return raw !== undefined && checkGlossary(raw, GLOSSARY_FILE, problems) ? raw : undefined;
+}
+
+/** Placeholders must be well formed here; lint checks that the paths they name are asked. */
+function checkPlaceholders(defaults: Record<string, unknown>, where: string, p: Problems): void {
+  for (const [path, value] of Object.entries(defaults)) {
+    for (const text of textsIn(value)) {
+      const names = [...text.matchAll(PLACEHOLDER)].map((m) => m[1]);
+      const bad = names.filter((n) => !PATH.test(n));
+      const stray = text.replace(PLACEHOLDER, '').search(/[{}]/) >= 0;
+      if (bad.length > 0 || stray) {
+        p.push({
+          field: `${where} ${path}`,
+          message: `"${text}": a placeholder is a CaseFacts path in braces, like {court.county}`,
+        });
+      }
+    }
+  }
+}
+
+function checkNotAsked(v: unknown, where: string, p: Problems): void {
+  if (!isObject(v)) {
+    p.push({ field: where, message: 'notAsked must map CaseFacts paths to reasons' });
+    return;
+  }
+  for (const [path, reason] of Object.entries(v)) {
+    if (!PATH.test(path)) {
+      p.push({ field: `${where} ${path}`, message: 'must be a dotted CaseFacts path' });
+    }
+    if (typeof reason !== 'string' || reason.trim().length < 10) {
+      // The reason is the point: it tells the next reader why the fact is not collected.
+      p.push({ field: `${where} ${path}`, message: 'give the reason this fact is not asked' });
+    }
+  }
 }
 
 function checkSection(s: unknown, file: string, p: Problems): s is Section {
@@ -202,6 +290,7 @@ const QUESTION_KEYS: (keyof Question)[] = [
   'max',
   'notFuture',
   'format',
+  'lines',
 ];
 
 function checkQuestion(q: unknown, where: string, p: Problems): void {
@@ -234,6 +323,9 @@ function checkQuestion(q: unknown, where: string, p: Problems): void {
       field: `${named} format`,
       message: `format is for text questions and one of ${TEXT_FORMATS.join(', ')}`,
     });
+  }
+  if (q.lines !== undefined && (q.lines !== true || q.kind !== 'longText')) {
+    p.push({ field: `${named} lines`, message: 'lines is true or absent, for longText questions' });
   }
   checkOptions(q, named, p);
 }

@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
@@ -63,6 +71,18 @@ describe('command line', () => {
   it('lint reports the bundled pack clean', async () => {
     expect(await runCli(['lint', '--pack', 'generic-us'], env())).toBe(0);
     expect(out).toContain('generic-us: clean');
+  });
+
+  it('lint names an interview question that writes a fact the model does not have', async () => {
+    const packs = join(dir, 'templates');
+    cpSync(join(projectRoot(), 'templates'), packs, { recursive: true });
+    const file = join(packs, 'common', 'interview', 'signature.json');
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace('"path": "signature.city"', '"path": "signature.town"'),
+    );
+    expect(await runCli(['lint', '--pack', 'generic-us'], { ...env(), PACKS_DIR: packs })).toBe(1);
+    expect(out.join('\n')).toMatch(/error: generic-us\/interview .*signature\.town/);
   });
 
   it('migrate creates the embedded database', async () => {
