@@ -1,6 +1,7 @@
 /**
- * NestJS 12 ships as ES modules, which Jest's CommonJS runtime cannot require on Node 20; those
- * packages are compiled to CommonJS by ts-jest like our own sources (and cached after the first run).
+ * NestJS 12 and @scure/bip39's word lists ship as ES modules, which Jest's CommonJS runtime cannot
+ * require on Node 20; those packages are compiled to CommonJS by ts-jest like our own sources (and
+ * cached after the first run).
  */
 const esmPackages = [
   '@nestjs',
@@ -12,6 +13,7 @@ const esmPackages = [
   '@tokenizer',
   'uid',
   'path-to-regexp',
+  '@scure',
 ];
 
 /** @type {import('jest').Config} */

@@ -5,9 +5,10 @@ import { CaseEntity } from '../cases/case.entity';
 import type { AppConfig } from '../config/app-config';
 import { projectRoot } from '../config/project-root';
 import { DataKeyEntity } from '../crypto/data-key.entity';
+import { InterviewDraftEntity } from '../interview/interview-draft.entity';
 import { PacketEntity } from '../packets/packet.entity';
 
-export const ENTITIES = [CaseEntity, PacketEntity, DataKeyEntity];
+export const ENTITIES = [CaseEntity, PacketEntity, DataKeyEntity, InterviewDraftEntity];
 
 /** Compiled migrations when running from dist/, TypeScript ones under ts-jest. */
 function migrationsGlob(): string {

@@ -1,69 +1,110 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { DraftKeys, openDraft, sealDraft } from './draft-crypto';
+import { Clock, INTERVIEW_CLOCK } from './interview-clock';
 import type { Language } from './interview-definition';
 import type { InterviewState } from './interview-engine';
+import { InterviewDraftEntity } from './interview-draft.entity';
+import { InterviewDraftsRepository } from './interview-drafts.repository';
 
-/** One petitioner's interview in progress: everything needed to show the next screen. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * One petitioner's interview in progress: everything needed to show the next screen, and what
+ * it has produced. All of it is sealed; only the resume code's key opens it.
+ */
 export interface Draft {
   packId: string;
   language: Language;
   state: InterviewState;
   /** Set once finished: finishing again after a change updates this case instead of a new one. */
   caseId?: string;
-  updatedAt: Date;
+  /** The latest packet made from the answers. */
+  packetId?: string;
+  /** True when answers changed after the latest packet was made. */
+  changedSincePacket?: boolean;
+}
+
+/** What a session holds to reach its draft: the row, and the locator and key that match it. */
+export interface DraftRef {
+  draftId: string;
+  locator: string;
+  key: Buffer;
+  kdf: string;
 }
 
 /**
- * Where drafts live. The interview service only knows this interface, so the encrypted store
- * (sealed with a key derived from the petitioner's resume code) replaces the in-memory one
- * without touching the flow.
- */
-export interface DraftStore {
-  get(id: string): Promise<Draft | undefined>;
-  put(id: string, draft: Draft): Promise<void>;
-  delete(id: string): Promise<void>;
-}
-
-export const DRAFT_STORE = Symbol('DraftStore');
-
-const THIRTY_DAYS_MS = 30 * 24 * 60 * 60 * 1000;
-const MAX_DRAFTS = 10_000;
-
-/**
- * Drafts in process memory: lost on restart, and bounded in age and number so that a stream of
- * abandoned interviews cannot grow the process without limit.
+ * Drafts in the database, each sealed with AES-256-GCM under the key derived from its code and
+ * bound to its locator. A draft past its expiry is treated as absent at once, whether or not
+ * the retention purge has removed the row yet.
  */
 @Injectable()
-export class InMemoryDraftStore implements DraftStore {
-  private readonly drafts = new Map<string, Draft>();
-
+export class DraftStore {
   constructor(
-    private readonly ttlMs: number = THIRTY_DAYS_MS,
-    private readonly maxDrafts: number = MAX_DRAFTS,
-    private readonly now: () => Date = () => new Date(),
+    private readonly rows: InterviewDraftsRepository,
+    @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(INTERVIEW_CLOCK) private readonly clock: Clock,
   ) {}
 
-  async get(id: string): Promise<Draft | undefined> {
-    const draft = this.drafts.get(id);
-    if (!draft) return undefined;
-    if (this.now().getTime() - draft.updatedAt.getTime() > this.ttlMs) {
-      this.drafts.delete(id);
-      return undefined;
-    }
-    // Copies in and out, like a real store: a caller's later edits never change a saved draft.
-    return structuredClone(draft);
+  /** Stores a new draft under the code's locator; returns the reference a session keeps. */
+  async create(keys: DraftKeys, draft: Draft): Promise<DraftRef> {
+    const now = new Date(this.clock());
+    const id = randomUUID();
+    const sealed = sealDraft(keys.key, keys.locator, keys.kdf, serialize(draft));
+    await this.rows.insert({
+      id,
+      locator: keys.locator,
+      kdf: keys.kdf,
+      ...sealed,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: this.expiryFrom(now),
+    });
+    return { draftId: id, locator: keys.locator, key: keys.key, kdf: keys.kdf };
   }
 
-  async put(id: string, draft: Draft): Promise<void> {
-    this.drafts.delete(id);
-    this.drafts.set(id, structuredClone(draft));
-    // A Map keeps insertion order and put() re-inserts, so the first key is the least recently saved.
-    while (this.drafts.size > this.maxDrafts) {
-      const oldest = this.drafts.keys().next().value as string;
-      this.drafts.delete(oldest);
-    }
+  /** The draft a code opens, or undefined: no such locator, expired, or not openable. */
+  async openByCode(keys: DraftKeys): Promise<{ ref: DraftRef; draft: Draft } | undefined> {
+    const row = await this.rows.findByLocator(keys.locator);
+    if (!row) return undefined;
+    const ref = { draftId: row.id, locator: keys.locator, key: keys.key, kdf: keys.kdf };
+    const draft = this.decrypt(row, ref);
+    return draft && { ref, draft };
   }
 
-  async delete(id: string): Promise<void> {
-    this.drafts.delete(id);
+  async read(ref: DraftRef): Promise<Draft | undefined> {
+    const row = await this.rows.findById(ref.draftId);
+    return row ? this.decrypt(row, ref) : undefined;
   }
+
+  /** Seals and saves the draft, renewing its expiry. False when the row is gone. */
+  async write(ref: DraftRef, draft: Draft): Promise<boolean> {
+    const now = new Date(this.clock());
+    const sealed = sealDraft(ref.key, ref.locator, ref.kdf, serialize(draft));
+    return this.rows.update(ref.draftId, ref.locator, {
+      ...sealed,
+      updatedAt: now,
+      expiresAt: this.expiryFrom(now),
+    });
+  }
+
+  async delete(draftId: string): Promise<void> {
+    await this.rows.delete(draftId);
+  }
+
+  private decrypt(row: InterviewDraftEntity, ref: DraftRef): Draft | undefined {
+    if (row.locator !== ref.locator || row.kdf !== ref.kdf) return undefined;
+    if (new Date(row.expiresAt).getTime() <= this.clock()) return undefined;
+    const plain = openDraft(ref.key, ref.locator, ref.kdf, row);
+    return plain && (JSON.parse(plain.toString('utf8')) as Draft);
+  }
+
+  private expiryFrom(now: Date): Date {
+    return new Date(now.getTime() + this.config.INTERVIEW_DRAFT_DAYS * DAY_MS);
+  }
+}
+
+function serialize(draft: Draft): Buffer {
+  return Buffer.from(JSON.stringify(draft), 'utf8');
 }

@@ -78,6 +78,38 @@ const MESSAGES = {
     en: 'Some answers need to be fixed.',
     es: 'Hay respuestas que se deben corregir.',
   },
+  codeWordCount: {
+    en: 'A resume code has {expected} words; this one has {n}.',
+    es: 'Un código para continuar tiene {expected} palabras; este tiene {n}.',
+  },
+  codeWordUnknown: {
+    en: 'Word {n} of the code is not one of the code words. Check how it is spelled.',
+    es: 'La palabra {n} del código no es una de las palabras del código. Revise cómo se escribe.',
+  },
+  codeWordsUnknown: {
+    en: 'Words {list} and {last} of the code are not code words. Check how they are spelled.',
+    es: 'Las palabras {list} y {last} del código no son palabras del código. Revise cómo se escriben.',
+  },
+  codeOpensNothing: {
+    en: 'This code does not open a saved interview. Check each word and try again.',
+    es: 'Este código no abre ninguna entrevista guardada. Revise cada palabra e inténtelo de nuevo.',
+  },
+  tooManyAttempts: {
+    en: 'Too many tries. Wait {minutes} minute(s), then try again.',
+    es: 'Demasiados intentos. Espere {minutes} minuto(s) y vuelva a intentarlo.',
+  },
+  busy: {
+    en: 'The service is busy. Wait a few seconds, then try again.',
+    es: 'El servicio está ocupado. Espere unos segundos y vuelva a intentarlo.',
+  },
+  locked: {
+    en: 'Your interview was locked to protect your answers. Enter your resume code to continue.',
+    es: 'Su entrevista se bloqueó para proteger sus respuestas. Escriba su código para continuar.',
+  },
+  packetNotMerged: {
+    en: 'Your forms were made, but they could not be joined into one file right now.',
+    es: 'Sus formularios se prepararon, pero ahora no se pudieron unir en un solo archivo.',
+  },
   yes: { en: 'Yes', es: 'Sí' },
   no: { en: 'No', es: 'No' },
   none: { en: 'None', es: 'Ninguno' },

@@ -1,100 +1,174 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   HttpCode,
+  Inject,
   Injectable,
   Param,
   PipeTransform,
   Post,
+  Req,
+  Res,
+  StreamableFile,
   UseInterceptors,
 } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { AppError } from '../common/errors/app-error';
+import { SESSION_ID } from './interview-sessions';
 import {
   ChangeAnswerDto,
   ChangeLanguageDto,
   InterviewFinishResponse,
-  InterviewReviewResponse,
-  InterviewScreenResponse,
+  ResumeInterviewDto,
   StartInterviewDto,
   SubmitAnswersDto,
 } from './interview.dto';
-import { InterviewService } from './interview.service';
 import { NoStoreInterceptor } from './no-store.interceptor';
+import {
+  ClientInfo,
+  InterviewReview,
+  InterviewScreen,
+  PETITIONER_INTERVIEW,
+  PetitionerInterview,
+  ResumedInterview,
+  StartedInterview,
+} from './petitioner-interview';
 
-const DRAFT_ID = /^[A-Za-z0-9_-]{43}$/;
-
-/** A malformed draft id answers exactly like an unknown one. */
+/** A malformed session id answers exactly like an unknown one. */
 @Injectable()
-export class DraftIdPipe implements PipeTransform<string, string> {
+export class SessionIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!DRAFT_ID.test(value)) throw AppError.notFound();
+    if (!SESSION_ID.test(value)) throw AppError.notFound();
     return value;
   }
 }
 
 /**
- * The guided interview as JSON: the same engine the web pages will use. Each answer returns the
- * screen to show next, in the language the petitioner chose.
+ * The guided interview as JSON: the same service the web pages drive. Starting issues the resume
+ * code (shown once) and a session; each answer returns the screen to show next, in the
+ * petitioner's language. A session idle too long answers 401 `interview_locked`, and
+ * `POST /interview/resume` with the code opens the draft again.
  */
 @ApiTags('interview')
 @Controller('interview')
 @UseInterceptors(NoStoreInterceptor)
 export class InterviewController {
-  constructor(private readonly service: InterviewService) {}
+  constructor(@Inject(PETITIONER_INTERVIEW) private readonly service: PetitionerInterview) {}
 
   @Post()
-  start(@Body() dto: StartInterviewDto): Promise<InterviewScreenResponse> {
-    return this.service.start(dto.packId, dto.language);
+  @ApiOperation({ summary: 'Start an interview: returns the session, the resume code and screen' })
+  start(@Body() dto: StartInterviewDto, @Req() req: Request): Promise<StartedInterview> {
+    return this.service.start(dto.packId, dto.language, clientOf(req, dto.language));
   }
 
-  @Get(':draftId')
-  current(@Param('draftId', DraftIdPipe) draftId: string): Promise<InterviewScreenResponse> {
-    return this.service.current(draftId);
-  }
-
-  @Post(':draftId/answers')
+  @Post('resume')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Open a saved interview with its resume code' })
+  resume(@Body() dto: ResumeInterviewDto, @Req() req: Request): Promise<ResumedInterview> {
+    return this.service.resume(dto.code, clientOf(req, dto.language));
+  }
+
+  @Get(':sessionId')
+  @ApiOperation({ summary: 'The screen to show now' })
+  current(@Param('sessionId', SessionIdPipe) sessionId: string): Promise<InterviewScreen> {
+    return this.service.current(sessionId);
+  }
+
+  @Post(':sessionId/answers')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Answer the current screen (or act on a list); returns what's next" })
   answer(
-    @Param('draftId', DraftIdPipe) draftId: string,
+    @Param('sessionId', SessionIdPipe) sessionId: string,
     @Body() dto: SubmitAnswersDto,
-  ): Promise<InterviewScreenResponse> {
-    return this.service.answer(draftId, dto);
+  ): Promise<InterviewScreen> {
+    return this.service.answer(sessionId, dto);
   }
 
-  @Post(':draftId/back')
+  @Post(':sessionId/back')
   @HttpCode(200)
-  back(@Param('draftId', DraftIdPipe) draftId: string): Promise<InterviewScreenResponse> {
-    return this.service.back(draftId);
+  @ApiOperation({ summary: 'Go back one screen' })
+  back(@Param('sessionId', SessionIdPipe) sessionId: string): Promise<InterviewScreen> {
+    return this.service.back(sessionId);
   }
 
-  @Post(':draftId/change')
+  @Post(':sessionId/change')
   @HttpCode(200)
+  @ApiOperation({ summary: "Open a screen from the review, by a review entry's `change`" })
   change(
-    @Param('draftId', DraftIdPipe) draftId: string,
+    @Param('sessionId', SessionIdPipe) sessionId: string,
     @Body() dto: ChangeAnswerDto,
-  ): Promise<InterviewScreenResponse> {
-    return this.service.change(draftId, dto);
+  ): Promise<InterviewScreen> {
+    return this.service.change(sessionId, dto);
   }
 
-  @Post(':draftId/language')
+  @Post(':sessionId/language')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Switch language, keeping every answer' })
   language(
-    @Param('draftId', DraftIdPipe) draftId: string,
+    @Param('sessionId', SessionIdPipe) sessionId: string,
     @Body() dto: ChangeLanguageDto,
-  ): Promise<InterviewScreenResponse> {
-    return this.service.language(draftId, dto.language);
+  ): Promise<InterviewScreen> {
+    return this.service.language(sessionId, dto.language);
   }
 
-  @Get(':draftId/review')
-  review(@Param('draftId', DraftIdPipe) draftId: string): Promise<InterviewReviewResponse> {
-    return this.service.review(draftId);
+  @Get(':sessionId/review')
+  @ApiOperation({ summary: 'Every answer, with where to change it' })
+  review(@Param('sessionId', SessionIdPipe) sessionId: string): Promise<InterviewReview> {
+    return this.service.review(sessionId);
   }
 
-  @Post(':draftId/finish')
+  @Post(':sessionId/finish')
   @HttpCode(201)
-  finish(@Param('draftId', DraftIdPipe) draftId: string): Promise<InterviewFinishResponse> {
-    return this.service.finish(draftId);
+  @ApiOperation({ summary: 'Build (or rebuild after a change) the case and its packet' })
+  async finish(
+    @Param('sessionId', SessionIdPipe) sessionId: string,
+  ): Promise<InterviewFinishResponse> {
+    const { caseId, packetId } = await this.service.finish(sessionId);
+    return {
+      caseId,
+      packetId,
+      links: {
+        download: `/interview/${sessionId}/packet`,
+        case: `/cases/${caseId}`,
+        packets: `/cases/${caseId}/packets`,
+      },
+    };
   }
+
+  @Get(':sessionId/packet')
+  @ApiOperation({ summary: "The petitioner's copy of the latest packet, as one PDF" })
+  async packet(
+    @Param('sessionId', SessionIdPipe) sessionId: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
+    const file = await this.service.packet(sessionId);
+    // The name is a constant of ours, never derived from the case.
+    res.set({
+      'Content-Type': file.mediaType,
+      'Content-Disposition': `attachment; filename="${file.name}"`,
+    });
+    return new StreamableFile(file.bytes);
+  }
+
+  @Post(':sessionId/lock')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End the session now; the resume code opens the draft again' })
+  lock(@Param('sessionId', SessionIdPipe) sessionId: string): Promise<void> {
+    return this.service.lock(sessionId);
+  }
+
+  @Delete(':sessionId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete the draft, the case and every generated file' })
+  erase(@Param('sessionId', SessionIdPipe) sessionId: string): Promise<void> {
+    return this.service.erase(sessionId);
+  }
+}
+
+/** `req.ip` follows Express's `trust proxy` setting, which TRUST_PROXY turns on. */
+function clientOf(req: Request, language: ClientInfo['language']): ClientInfo {
+  return { address: req.ip ?? req.socket.remoteAddress ?? 'unknown', language };
 }

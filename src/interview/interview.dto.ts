@@ -7,10 +7,11 @@ import {
   IsOptional,
   IsString,
   Matches,
+  MaxLength,
   Min,
 } from 'class-validator';
 import { LANGUAGES, Language } from './interview-definition';
-import type { ListAction, ReviewEntry, ScreenView } from './interview-engine';
+import type { ListAction } from './interview-engine';
 
 const LIST_ACTIONS: ListAction[] = ['add', 'done', 'edit', 'remove'];
 
@@ -75,21 +76,26 @@ export class ChangeAnswerDto {
   index?: number;
 }
 
-export interface InterviewScreenResponse {
-  draftId: string;
-  language: Language;
-  screen: ScreenView;
-}
+/** Eight words, as written down; separators and case do not matter. */
+export class ResumeInterviewDto {
+  @ApiProperty({ example: 'wagon mosquito ridge uncle absent frost lava tennis' })
+  @IsString()
+  @MaxLength(400)
+  code!: string;
 
-export interface InterviewReviewResponse {
-  draftId: string;
-  language: Language;
-  entries: ReviewEntry[];
-  /** False while a shown question still needs an answer; `firstUnfinished` says where. */
-  canFinish: boolean;
+  @ApiPropertyOptional({ enum: LANGUAGES, description: 'The language to word a refusal in.' })
+  @IsOptional()
+  @IsIn([...LANGUAGES])
+  language?: Language;
 }
 
 export interface InterviewFinishResponse {
   caseId: string;
-  links: { case: string; packets: string };
+  packetId: string;
+  links: {
+    /** The petitioner's copy (court filing and next steps) as one PDF. */
+    download: string;
+    case: string;
+    packets: string;
+  };
 }

@@ -1,17 +1,70 @@
 import { Module } from '@nestjs/common';
 import { CasesModule } from '../cases/cases.module';
+import { AppConfig } from '../config/app-config';
+import { PacketsModule } from '../packets/packets.module';
+import { PacketsService } from '../packets/packets.service';
 import { PacksModule } from '../packs/packs.module';
-import { DRAFT_STORE, InMemoryDraftStore } from './draft-store';
+import { RenderingModule } from '../rendering/rendering.module';
+import { StorageModule } from '../storage/storage.module';
+import { ResumeKdf } from './draft-crypto';
+import { DraftStore } from './draft-store';
+import { Clock, INTERVIEW_CLOCK, systemClock } from './interview-clock';
+import { InterviewDraftsModule } from './interview-drafts.module';
+import { DEFAULT_LIFETIME_MS, DEFAULT_MAX_SESSIONS, InterviewSessions } from './interview-sessions';
 import { InterviewController } from './interview.controller';
 import { InterviewService } from './interview.service';
+import { PETITIONER_INTERVIEW } from './petitioner-interview';
+import { DEFAULT_MAX_KEYS, ResumeThrottle } from './resume-throttle';
+
+const MINUTE_MS = 60_000;
 
 @Module({
-  imports: [PacksModule, CasesModule],
+  imports: [
+    PacksModule,
+    CasesModule,
+    PacketsModule,
+    StorageModule,
+    RenderingModule,
+    InterviewDraftsModule,
+  ],
   controllers: [InterviewController],
   providers: [
+    // PacketsModule keeps its service to itself; this module makes its own from the same parts
+    // PacketsModule and its neighbours export. The service holds no state, so two are one.
+    PacketsService,
+    { provide: INTERVIEW_CLOCK, useValue: systemClock },
+    {
+      provide: InterviewSessions,
+      inject: [AppConfig, INTERVIEW_CLOCK],
+      useFactory: (config: AppConfig, clock: Clock) =>
+        new InterviewSessions(
+          {
+            idleMs: config.INTERVIEW_IDLE_MINUTES * MINUTE_MS,
+            lifetimeMs: DEFAULT_LIFETIME_MS,
+            maxSessions: DEFAULT_MAX_SESSIONS,
+            maxLocked: DEFAULT_MAX_SESSIONS,
+          },
+          clock,
+        ),
+    },
+    {
+      provide: ResumeThrottle,
+      inject: [AppConfig, INTERVIEW_CLOCK],
+      useFactory: (config: AppConfig, clock: Clock) =>
+        new ResumeThrottle(
+          {
+            maxFailures: config.RESUME_MAX_FAILURES,
+            windowMs: config.RESUME_WINDOW_MINUTES * MINUTE_MS,
+            maxKeys: DEFAULT_MAX_KEYS,
+          },
+          clock,
+        ),
+    },
+    ResumeKdf,
+    DraftStore,
     InterviewService,
-    // The encrypted, resume-code-protected store replaces this binding.
-    { provide: DRAFT_STORE, useFactory: () => new InMemoryDraftStore() },
+    { provide: PETITIONER_INTERVIEW, useExisting: InterviewService },
   ],
+  exports: [PETITIONER_INTERVIEW],
 })
 export class InterviewModule {}

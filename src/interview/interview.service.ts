@@ -1,37 +1,58 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { CaseFacts } from '../case-facts/case-facts.dto';
 import { parseCaseFacts } from '../case-facts/parse-case-facts';
 import { CasesService } from '../cases/cases.service';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode, ErrorDetail } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
+import { DownloadableFile, PacketsService } from '../packets/packets.service';
+import { MEDIA_TYPES } from '../packets/packet-builder';
+import { Audience } from '../packs/pack-manifest';
 import { PacksService } from '../packs/packs.service';
-import { DRAFT_STORE, Draft, DraftStore } from './draft-store';
+import { DraftKeys, ResumeKdf } from './draft-crypto';
+import { Draft, DraftStore } from './draft-store';
 import type { FieldError } from './interview-answers';
 import { Language } from './interview-definition';
-import { InterviewEngine, InterviewState, Position, Submission } from './interview-engine';
+import { InterviewEngine, Position, Submission } from './interview-engine';
 import { loadInterviewForPack } from './interview-loader';
 import { message } from './interview-messages';
-import type {
-  ChangeAnswerDto,
-  InterviewFinishResponse,
-  InterviewReviewResponse,
-  InterviewScreenResponse,
-} from './interview.dto';
+import { InterviewSessions, SESSION_ID, Session } from './interview-sessions';
+import type { ChangeAnswerDto } from './interview.dto';
+import {
+  ClientInfo,
+  FinishedInterview,
+  InterviewReview,
+  InterviewScreen,
+  PetitionerInterview,
+  ResumedInterview,
+  StartedInterview,
+} from './petitioner-interview';
+import { generateResumeCode, parseResumeCode } from './resume-code';
+import { ResumeThrottle } from './resume-throttle';
 
-/** 256 random bits: a draft id cannot be guessed, so it cannot be used to find a draft. */
-const DRAFT_ID_BYTES = 32;
+/** The name the petitioner's download gets: it says nothing about who or what court. */
+export const PETITIONER_FILE_NAME = 'court-forms.pdf';
 
+/**
+ * The petitioner's interview behind sessions: each session holds the key to one encrypted draft,
+ * and every step reads the draft, moves the engine and seals the draft again. Resuming derives
+ * the key from the code, behind a throttle that answers before any derivation runs.
+ */
 @Injectable()
-export class InterviewService implements OnModuleInit {
+export class InterviewService implements PetitionerInterview, OnModuleInit {
   private readonly engines = new Map<string, InterviewEngine>();
+  /** Steps on one draft run one at a time, so two quick submissions cannot lose each other. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly packs: PacksService,
     private readonly cases: CasesService,
-    @Inject(DRAFT_STORE) private readonly drafts: DraftStore,
+    private readonly packets: PacketsService,
+    private readonly drafts: DraftStore,
+    private readonly sessions: InterviewSessions,
+    private readonly throttle: ResumeThrottle,
+    private readonly kdf: ResumeKdf,
   ) {}
 
   /** Every pack's interview is loaded and linted at start-up: a bad one stops the service. */
@@ -42,72 +63,249 @@ export class InterviewService implements OnModuleInit {
     }
   }
 
-  async start(packId: string, language: Language): Promise<InterviewScreenResponse> {
-    this.packs.get(packId);
-    const draftId = randomBytes(DRAFT_ID_BYTES).toString('base64url');
-    const state = this.engine(packId).start();
-    const draft: Draft = { packId, language, state, updatedAt: new Date() };
-    await this.drafts.put(draftId, draft);
-    return this.screen(draftId, draft);
+  async start(packId: string, language: Language, _client: ClientInfo): Promise<StartedInterview> {
+    const engine = this.engine(packId);
+    const resumeCode = generateResumeCode();
+    const keys = await this.kdf.derive(resumeCode, language);
+    const draft: Draft = { packId, language, state: engine.start() };
+    const ref = await this.drafts.create(keys, draft);
+    const sessionId = this.sessions.open(ref, language, packId);
+    return { ...this.screen(sessionId, draft), resumeCode };
   }
 
-  async current(draftId: string): Promise<InterviewScreenResponse> {
-    return this.screen(draftId, await this.require(draftId));
-  }
-
-  async answer(draftId: string, submission: Submission): Promise<InterviewScreenResponse> {
-    const draft = await this.require(draftId);
-    const result = this.engine(draft.packId).submit(draft.state, submission, draft.language);
-    if (!result.ok) throw fixAnswers(draft.language, result.errors);
-    return this.save(draftId, draft, result.state);
-  }
-
-  async back(draftId: string): Promise<InterviewScreenResponse> {
-    const draft = await this.require(draftId);
-    return this.save(draftId, draft, this.engine(draft.packId).back(draft.state));
-  }
-
-  async change(draftId: string, target: ChangeAnswerDto): Promise<InterviewScreenResponse> {
-    const draft = await this.require(draftId);
-    const next = this.engine(draft.packId).change(draft.state, toPosition(target));
-    if (!next) {
-      throw AppError.validation([
-        { field: 'kind', message: 'not a screen that can be changed now' },
-      ]);
+  async resume(code: string, client: ClientInfo): Promise<ResumedInterview> {
+    const lang = client.language ?? 'en';
+    const clientKey = this.throttle.clientKey(client.address);
+    this.refuseIfThrottled([clientKey], lang);
+    const parsed = parseResumeCode(code, lang);
+    if (!parsed.ok) {
+      this.throttle.fail([clientKey]);
+      throw codeInvalid(parsed.message);
     }
-    return this.save(draftId, draft, next);
+    const keys = [clientKey, this.throttle.codeKey(parsed.normalized)];
+    this.refuseIfThrottled(keys, lang);
+    const attempt = this.throttle.begin(keys);
+    let derived: DraftKeys;
+    try {
+      derived = await this.kdf.derive(parsed.normalized, lang);
+    } catch (e) {
+      // A busy service is not a wrong guess.
+      attempt.withdraw();
+      throw e;
+    }
+    const opened = await this.drafts.openByCode(derived);
+    if (!opened) {
+      derived.key.fill(0);
+      throw codeInvalid(message('codeOpensNothing', lang));
+    }
+    attempt.withdraw();
+    const { ref, draft } = opened;
+    const sessionId = this.sessions.open(ref, draft.language, draft.packId);
+    return this.screen(sessionId, draft);
   }
 
-  async language(draftId: string, language: Language): Promise<InterviewScreenResponse> {
-    const draft = await this.require(draftId);
-    const updated: Draft = { ...draft, language, updatedAt: new Date() };
-    await this.drafts.put(draftId, updated);
-    return this.screen(draftId, updated);
+  current(sessionId: string): Promise<InterviewScreen> {
+    return this.withDraft(sessionId, (_session, draft) =>
+      Promise.resolve(this.screen(sessionId, draft)),
+    );
   }
 
-  async review(draftId: string): Promise<InterviewReviewResponse> {
-    const draft = await this.require(draftId);
-    const engine = this.engine(draft.packId);
-    return {
-      draftId,
-      language: draft.language,
-      entries: engine.review(draft.state, draft.language),
-      canFinish: engine.firstUnfinished(draft.state) === undefined,
-    };
+  answer(sessionId: string, submission: Submission): Promise<InterviewScreen> {
+    return this.withDraft(sessionId, async (session, draft) => {
+      const result = this.engine(draft.packId).submit(draft.state, submission, draft.language);
+      if (!result.ok) throw fixAnswers(draft.language, result.errors);
+      const changed = JSON.stringify(result.state.answers) !== JSON.stringify(draft.state.answers);
+      const next: Draft = {
+        ...draft,
+        state: result.state,
+        changedSincePacket: draft.changedSincePacket || (changed && draft.packetId !== undefined),
+      };
+      return this.save(session, next);
+    });
+  }
+
+  back(sessionId: string): Promise<InterviewScreen> {
+    return this.withDraft(sessionId, (session, draft) =>
+      this.save(session, { ...draft, state: this.engine(draft.packId).back(draft.state) }),
+    );
+  }
+
+  change(sessionId: string, target: ChangeAnswerDto): Promise<InterviewScreen> {
+    return this.withDraft(sessionId, (session, draft) => {
+      const next = this.engine(draft.packId).change(draft.state, toPosition(target));
+      if (!next) {
+        throw AppError.validation([
+          { field: 'kind', message: 'not a screen that can be changed now' },
+        ]);
+      }
+      return this.save(session, { ...draft, state: next });
+    });
+  }
+
+  language(sessionId: string, language: Language): Promise<InterviewScreen> {
+    return this.withDraft(sessionId, async (session, draft) => {
+      const screen = await this.save(session, { ...draft, language });
+      session.language = language;
+      return screen;
+    });
+  }
+
+  review(sessionId: string): Promise<InterviewReview> {
+    return this.withDraft(sessionId, (_session, draft) => {
+      const engine = this.engine(draft.packId);
+      return Promise.resolve({
+        sessionId,
+        language: draft.language,
+        entries: engine.review(draft.state, draft.language),
+        canFinish: engine.firstUnfinished(draft.state) === undefined,
+      });
+    });
   }
 
   /**
-   * Turns the answers into a case. Finishing again after a change updates the same case, so the
-   * petitioner regenerates their packet instead of leaving a second case behind.
+   * Turns the answers into a case and a packet. Finishing again after a change updates the same
+   * case and makes a new packet, so the petitioner never leaves a second case behind.
    */
-  async finish(draftId: string): Promise<InterviewFinishResponse> {
-    const draft = await this.require(draftId);
-    const facts = this.factsOf(draft);
-    const caseId = draft.caseId
-      ? (await this.cases.update(draft.caseId, facts)).id
-      : (await this.cases.create({ packId: draft.packId, facts })).id;
-    await this.drafts.put(draftId, { ...draft, caseId, updatedAt: new Date() });
-    return { caseId, links: { case: `/cases/${caseId}`, packets: `/cases/${caseId}/packets` } };
+  finish(sessionId: string): Promise<FinishedInterview> {
+    return this.withDraft(sessionId, async (session, draft) => {
+      const facts = this.factsOf(draft);
+      let caseId = draft.caseId && (await this.updateCase(draft.caseId, facts));
+      if (!caseId) {
+        caseId = (await this.cases.create({ packId: draft.packId, facts })).id;
+        // Recorded before the packet is made: if that fails, finishing again reuses this case.
+        await this.save(session, { ...draft, caseId, packetId: undefined });
+      }
+      const packet = await this.packets.generate(caseId);
+      await this.save(session, {
+        ...draft,
+        caseId,
+        packetId: packet.id,
+        changedSincePacket: false,
+      });
+      return { sessionId, caseId, packetId: packet.id };
+    });
+  }
+
+  packet(sessionId: string): Promise<DownloadableFile> {
+    return this.withDraft(sessionId, async (_session, draft) => {
+      const { caseId, packetId } = draft;
+      if (!caseId || !packetId) throw AppError.notFound();
+      const packet = await this.packets.get(caseId, packetId);
+      const copy = packet.bundles.find((b) => b.audience === Audience.Petitioner)?.file;
+      if (!copy) {
+        throw new AppError(
+          ErrorCode.ConverterUnavailable,
+          message('packetNotMerged', draft.language),
+        );
+      }
+      const file = await this.packets.file(caseId, packetId, copy.name);
+      return { name: PETITIONER_FILE_NAME, mediaType: MEDIA_TYPES.pdf, bytes: file.bytes };
+    });
+  }
+
+  async erase(sessionId: string): Promise<void> {
+    const session = this.sessions.touch(sessionId);
+    const { draftId } = session;
+    await this.exclusive(draftId, async () => {
+      const draft = await this.drafts.read(session);
+      if (draft?.caseId) await this.deleteCase(draft.caseId);
+      await this.drafts.delete(draftId);
+    });
+    this.sessions.endAllFor(draftId);
+  }
+
+  lock(sessionId: string): Promise<void> {
+    this.sessions.lock(sessionId);
+    return Promise.resolve();
+  }
+
+  sessionLanguage(sessionId: string): Language | undefined {
+    return this.sessions.peek(sessionId)?.language;
+  }
+
+  // ---- internals --------------------------------------------------------------------------------
+
+  private async withDraft<T>(
+    sessionId: string,
+    use: (session: Session, draft: Draft) => Promise<T>,
+  ): Promise<T> {
+    if (!SESSION_ID.test(sessionId)) throw AppError.notFound();
+    const session = this.sessions.touch(sessionId);
+    return this.exclusive(session.draftId, async () => {
+      const draft = await this.drafts.read(session);
+      if (!draft) {
+        // Erased from another device, or purged: nothing is left for this session to open.
+        this.sessions.end(sessionId);
+        throw AppError.notFound();
+      }
+      // Another device on the same draft may have switched language since this session opened.
+      session.language = draft.language;
+      return use(session, draft);
+    });
+  }
+
+  private async exclusive<T>(draftId: string, run: () => Promise<T>): Promise<T> {
+    const before = this.queues.get(draftId) ?? Promise.resolve();
+    const mine = before.then(run, run);
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(draftId, settled);
+    try {
+      return await mine;
+    } finally {
+      if (this.queues.get(draftId) === settled) this.queues.delete(draftId);
+    }
+  }
+
+  private async save(session: Session, draft: Draft): Promise<InterviewScreen> {
+    if (!(await this.drafts.write(session, draft))) {
+      this.sessions.end(session.id);
+      throw AppError.notFound();
+    }
+    return this.screen(session.id, draft);
+  }
+
+  private screen(sessionId: string, draft: Draft): InterviewScreen {
+    const screen = this.engine(draft.packId).view(draft.state, draft.language);
+    const finished = draft.caseId !== undefined && draft.packetId !== undefined;
+    return {
+      sessionId,
+      language: draft.language,
+      packId: draft.packId,
+      screen,
+      ...(finished
+        ? { caseId: draft.caseId, packetOutdated: draft.changedSincePacket === true }
+        : {}),
+    };
+  }
+
+  private refuseIfThrottled(keys: string[], lang: Language): void {
+    const seconds = this.throttle.retryAfterSeconds(keys);
+    if (seconds <= 0) return;
+    const text = message('tooManyAttempts', lang, { minutes: Math.ceil(seconds / 60) });
+    throw new AppError(ErrorCode.TooManyAttempts, text, [
+      { field: 'code', message: text, retryAfterSeconds: seconds },
+    ]);
+  }
+
+  /** The case's id after updating it, or undefined when it is gone (deleted or purged). */
+  private async updateCase(caseId: string, facts: CaseFacts): Promise<string | undefined> {
+    try {
+      return (await this.cases.update(caseId, facts)).id;
+    } catch (e) {
+      if (e instanceof AppError && e.code === ErrorCode.NotFound) return undefined;
+      throw e;
+    }
+  }
+
+  private async deleteCase(caseId: string): Promise<void> {
+    try {
+      await this.cases.delete(caseId);
+    } catch (e) {
+      if (!(e instanceof AppError && e.code === ErrorCode.NotFound)) throw e;
+    }
   }
 
   private factsOf(draft: Draft): CaseFacts {
@@ -115,17 +313,10 @@ export class InterviewService implements OnModuleInit {
     const unfinished = engine.firstUnfinished(draft.state);
     if (unfinished) {
       const title = engine.view({ ...draft.state, position: unfinished }, draft.language).title;
-      throw new AppError(
-        ErrorCode.ValidationFailed,
-        message('unfinished', draft.language, { title }),
-        [
-          {
-            field: 'screen',
-            message: message('unfinished', draft.language, { title }),
-            position: unfinished,
-          },
-        ],
-      );
+      const text = message('unfinished', draft.language, { title });
+      throw new AppError(ErrorCode.ValidationFailed, text, [
+        { field: 'screen', message: text, position: unfinished },
+      ]);
     }
     try {
       return parseCaseFacts(engine.toCaseFacts(draft.state.answers));
@@ -140,34 +331,16 @@ export class InterviewService implements OnModuleInit {
     }
   }
 
-  private async save(
-    draftId: string,
-    draft: Draft,
-    state: InterviewState,
-  ): Promise<InterviewScreenResponse> {
-    const updated: Draft = { ...draft, state, updatedAt: new Date() };
-    await this.drafts.put(draftId, updated);
-    return this.screen(draftId, updated);
-  }
-
-  private screen(draftId: string, draft: Draft): InterviewScreenResponse {
-    const screen = this.engine(draft.packId).view(draft.state, draft.language);
-    return { draftId, language: draft.language, screen };
-  }
-
-  /** Missing, expired and malformed ids all answer the same not-found. */
-  private async require(draftId: string): Promise<Draft> {
-    const draft = await this.drafts.get(draftId);
-    if (!draft) throw AppError.notFound();
-    return draft;
-  }
-
   private engine(packId: string): InterviewEngine {
     const engine = this.engines.get(packId);
     if (engine) return engine;
     this.packs.get(packId); // an unknown pack answers pack_not_found, as everywhere else
     throw new AppError(ErrorCode.PackInvalid, `Pack "${packId}" has no interview loaded`);
   }
+}
+
+function codeInvalid(text: string): AppError {
+  return new AppError(ErrorCode.ResumeCodeInvalid, text, [{ field: 'code', message: text }]);
 }
 
 function fixAnswers(lang: Language, errors: FieldError[]): AppError {

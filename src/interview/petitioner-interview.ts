@@ -41,6 +41,8 @@ export const PETITIONER_INTERVIEW = Symbol('PetitionerInterview');
 export interface ClientInfo {
   /** The client's address as the server sees it (after any trusted proxy). */
   address: string;
+  /** The language to word a refusal in (a wrong code, too many tries); English when absent. */
+  language?: Language;
 }
 
 export interface InterviewScreen {
@@ -50,6 +52,8 @@ export interface InterviewScreen {
   screen: ScreenView;
   /** Set once the interview has been finished: a packet exists to download. */
   caseId?: string;
+  /** Set once finished: true when answers changed after the packet was made (finish again). */
+  packetOutdated?: boolean;
 }
 
 export interface StartedInterview extends InterviewScreen {

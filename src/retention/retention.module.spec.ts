@@ -5,8 +5,12 @@ import { PurgeReport, RetentionService } from './retention.service';
 
 const CASE_ID = '0b9a5c3e-6f1d-4c2a-9e8b-7d6c5b4a3f21';
 
-function scheduler(env: NodeJS.ProcessEnv, purge: () => Promise<PurgeReport>) {
-  const service = { purgeExpired: jest.fn(purge) };
+function scheduler(
+  env: NodeJS.ProcessEnv,
+  purge: () => Promise<PurgeReport>,
+  purgeDrafts: () => Promise<number> = () => Promise.resolve(0),
+) {
+  const service = { purgeExpired: jest.fn(purge), purgeExpiredDrafts: jest.fn(purgeDrafts) };
   const module = new RetentionModule(
     service as unknown as RetentionService,
     loadConfig({ DATA_DIR: '/nonexistent', ...env }),
@@ -54,16 +58,27 @@ describe('the retention schedule', () => {
   });
 
   it('purges every PURGE_INTERVAL_MINUTES until the module is destroyed, logging counts only', async () => {
-    const { service, module } = scheduler({ PURGE_INTERVAL_MINUTES: '5' }, () =>
-      Promise.resolve({ packets: 3, cases: 1 }),
+    const { service, module } = scheduler(
+      { PURGE_INTERVAL_MINUTES: '5' },
+      () => Promise.resolve({ packets: 3, cases: 1 }),
+      () => Promise.resolve(2),
     );
     module.onApplicationBootstrap();
     expect(service.purgeExpired).not.toHaveBeenCalled();
     await jest.advanceTimersByTimeAsync(5 * 60_000);
     expect(service.purgeExpired).toHaveBeenCalledTimes(1);
+    expect(service.purgeExpiredDrafts).toHaveBeenCalledTimes(1);
     await jest.advanceTimersByTimeAsync(10 * 60_000);
     expect(service.purgeExpired).toHaveBeenCalledTimes(3);
-    expect(logged).toEqual(Array(3).fill('purged 3 expired packet(s) and 1 expired case(s)'));
+    expect(service.purgeExpiredDrafts).toHaveBeenCalledTimes(3);
+    expect(logged).toEqual(
+      Array<string[]>(3)
+        .fill([
+          'purged 2 expired interview draft(s)',
+          'purged 3 expired packet(s) and 1 expired case(s)',
+        ])
+        .flat(),
+    );
     module.onModuleDestroy();
     expect(jest.getTimerCount()).toBe(0);
     await jest.advanceTimersByTimeAsync(60 * 60_000);
@@ -101,6 +116,29 @@ describe('the retention schedule', () => {
     expect(service.purgeExpired).toHaveBeenCalledTimes(2);
     expect(logged).toEqual(['purge failed (EACCES); it runs again at the next interval']);
     expect(logged.join('\n')).not.toContain(CASE_ID);
+    module.onModuleDestroy();
+  });
+
+  it('purges drafts even when purging cases fails, and cases even when purging drafts fails', async () => {
+    const { service, module } = scheduler(
+      { PURGE_INTERVAL_MINUTES: '1' },
+      () => Promise.reject(Object.assign(new Error('EACCES'), { code: 'EACCES' })),
+      () => Promise.resolve(4),
+    );
+    module.onApplicationBootstrap();
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(logged).toEqual([
+      'purged 4 expired interview draft(s)',
+      'purge failed (EACCES); it runs again at the next interval',
+    ]);
+    service.purgeExpired.mockImplementation(() => Promise.resolve({ packets: 1, cases: 0 }));
+    service.purgeExpiredDrafts.mockImplementation(() => Promise.reject(new TypeError('db')));
+    logged.length = 0;
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(logged).toEqual([
+      'purge failed (TypeError); it runs again at the next interval',
+      'purged 1 expired packet(s) and 0 expired case(s)',
+    ]);
     module.onModuleDestroy();
   });
 });

@@ -1,17 +1,18 @@
 import { Inject, Logger, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { CasesModule } from '../cases/cases.module';
 import { AppConfig } from '../config/app-config';
+import { InterviewDraftsModule } from '../interview/interview-drafts.module';
 import { PacketsModule } from '../packets/packets.module';
 import { StorageModule } from '../storage/storage.module';
 import { RetentionService } from './retention.service';
 
 /**
- * Purges expired packets and cases every PURGE_INTERVAL_MINUTES (0: never; the `purge` CLI
+ * Purges expired packets, cases and interview drafts every PURGE_INTERVAL_MINUTES (0: never; the `purge` CLI
  * command does the same on demand). The first run is one interval after start. Logs say how many,
  * never which: no ids, names or content.
  */
 @Module({
-  imports: [CasesModule, PacketsModule, StorageModule],
+  imports: [CasesModule, PacketsModule, StorageModule, InterviewDraftsModule],
   providers: [RetentionService],
   exports: [RetentionService],
 })
@@ -43,16 +44,29 @@ export class RetentionModule implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.running) return;
     this.running = true;
     try {
-      const { packets, cases } = await this.retention.purgeExpired();
-      if (packets > 0 || cases > 0) {
-        this.logger.log(`purged ${packets} expired packet(s) and ${cases} expired case(s)`);
-      }
+      // Drafts on their own: a failure deleting a case's files must not keep drafts past expiry.
+      await this.attempt(async () => {
+        const drafts = await this.retention.purgeExpiredDrafts();
+        if (drafts > 0) this.logger.log(`purged ${drafts} expired interview draft(s)`);
+      });
+      await this.attempt(async () => {
+        const { packets, cases } = await this.retention.purgeExpired();
+        if (packets > 0 || cases > 0) {
+          this.logger.log(`purged ${packets} expired packet(s) and ${cases} expired case(s)`);
+        }
+      });
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async attempt(purge: () => Promise<void>): Promise<void> {
+    try {
+      await purge();
     } catch (e) {
       // The message may hold a path with a case id: log only what kind of failure it was.
       const kind = e instanceof Error ? ((e as NodeJS.ErrnoException).code ?? e.name) : 'unknown';
       this.logger.error(`purge failed (${kind}); it runs again at the next interval`);
-    } finally {
-      this.running = false;
     }
   }
 }

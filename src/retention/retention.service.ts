@@ -4,6 +4,7 @@ import { CasesService } from '../cases/cases.service';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
+import { InterviewDraftsRepository } from '../interview/interview-drafts.repository';
 import { PacketsRepository } from '../packets/packets.repository';
 import { ArtifactStore } from '../storage/artifact-store';
 
@@ -21,7 +22,8 @@ export interface PurgeReport {
  * Deletes what has outlived its retention period: cases not updated for CASE_RETENTION_DAYS
  * (through `CasesService.delete`, so their packets, data key and files go too), then packets
  * generated more than PACKET_RETENTION_DAYS ago (row first, then its folder: a crash in between
- * leaves an unreferenced folder, never a packet whose files are missing).
+ * leaves an unreferenced folder, never a packet whose files are missing), and interview drafts
+ * past their expiry.
  */
 @Injectable()
 export class RetentionService {
@@ -31,7 +33,16 @@ export class RetentionService {
     private readonly cases: CasesRepository,
     private readonly packets: PacketsRepository,
     private readonly artifacts: ArtifactStore,
+    private readonly drafts: InterviewDraftsRepository,
   ) {}
+
+  /**
+   * Deletes interview drafts whose expiry (INTERVIEW_DRAFT_DAYS after their last change) has
+   * passed. They are unreadable from that moment already; this removes the ciphertext too.
+   */
+  purgeExpiredDrafts(now: Date = new Date()): Promise<number> {
+    return this.drafts.deleteExpired(now);
+  }
 
   async purgeExpired(now: Date = new Date()): Promise<PurgeReport> {
     const caseCutoff = new Date(now.getTime() - this.config.CASE_RETENTION_DAYS * DAY_MS);

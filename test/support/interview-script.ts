@@ -19,6 +19,11 @@ export const SCRIPT: Record<string, Record<string, unknown>> = {
   'safe-contact': {},
   'respondent-name': { 'respondent-name': 'Luis Ramos' },
   'respondent-about': { 'respondent-age': '40' },
+  // Optional screens the petitioner skips: nothing is answered on them.
+  'respondent-looks': {},
+  'respondent-address': {},
+  'respondent-work': {},
+  'respondent-vehicle': {},
   'respondent-firearms': { 'firearms-has': 'yes' },
   'firearm-details': { 'firearm-kind': 'handgun', 'firearm-location': 'his truck' },
   relationship: { 'relationship-categories': ['formerly-dating', 'child-in-common'] },
@@ -30,6 +35,7 @@ export const SCRIPT: Record<string, Record<string, unknown>> = {
   'incident-acts': { 'incident-acts': ['pushed', 'threatened-to-harm'] },
   'incident-injuries': { 'incident-medical': 'no' },
   'incident-police': { 'incident-police-called': 'yes', 'incident-police-agency': 'Fresno PD' },
+  'incident-witnesses': {},
   'incident-story': {
     'incident-narrative': 'He pushed me into the counter and said he would hurt me.',
   },
@@ -68,5 +74,6 @@ export const LIST_ITEMS: Record<string, number> = {
   firearms: 1,
   'protected-people': 1,
   incidents: 1,
+  pets: 0,
   'other-cases': 0,
 };
