@@ -7,6 +7,7 @@ import { HealthModule } from './health/health.module';
 import { InterviewModule } from './interview/interview.module';
 import { PacketsModule } from './packets/packets.module';
 import { RetentionModule } from './retention/retention.module';
+import { WebModule } from './web/web.module';
 
 /** The module list reads as the architecture: config, storage of cases, packets, health. */
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         PacketsModule,
         HealthModule,
         InterviewModule,
+        WebModule,
         RetentionModule,
       ],
     };

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../config/project-root';
+
+export interface Asset {
+  body: Buffer;
+  contentType: string;
+}
+
+/**
+ * The stylesheet and script, read once at start-up from the repository's source folder, so the
+ * compiled server (dist/) serves the same files without a copy step.
+ */
+@Injectable()
+export class WebAssets {
+  readonly css: Asset;
+  readonly js: Asset;
+  /** Changes whenever either file does: part of the asset URLs the pages write. */
+  readonly version: string;
+
+  constructor() {
+    const dir = join(projectRoot(), 'src', 'web', 'assets');
+    this.css = {
+      body: readFileSync(join(dir, 'site.css')),
+      contentType: 'text/css; charset=utf-8',
+    };
+    this.js = {
+      body: readFileSync(join(dir, 'site.js')),
+      contentType: 'text/javascript; charset=utf-8',
+    };
+    this.version = createHash('sha256')
+      .update(this.css.body)
+      .update(this.js.body)
+      .digest('hex')
+      .slice(0, 12);
+  }
+}
