@@ -55,7 +55,7 @@ export function termsOnScreen(
 }
 
 /** Every text a screen view shows, for `termsOnScreen`. */
-export function screenViewTexts(view: ScreenView): string[] {
+export function screenViewTexts(view: Omit<ScreenView, 'terms'>): string[] {
   const texts = [view.title, view.intro ?? ''];
   for (const q of view.questions) {
     texts.push(q.label, q.help ?? '');

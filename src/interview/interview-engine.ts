@@ -17,6 +17,7 @@ import type {
   Screen,
   Section,
 } from './interview-definition';
+import { TermView, screenViewTexts, termsOnScreen } from './glossary';
 import { message } from './interview-messages';
 
 /**
@@ -75,6 +76,8 @@ export interface ScreenView {
   list?: ListView;
   progress: { done: number; total: number };
   canGoBack: boolean;
+  /** Legal words the screen uses, with what they mean. */
+  terms: TermView[];
 }
 
 export interface ListView {
@@ -131,6 +134,13 @@ export class InterviewEngine {
   // ---- what the petitioner sees ---------------------------------------------------------------
 
   view(state: InterviewState, lang: Language): ScreenView {
+    const view = this.bareView(state, lang);
+    // Legal words are explained on the screen that uses them, in the petitioner's language.
+    const glossary = this.definition.glossary ?? {};
+    return { ...view, terms: termsOnScreen(glossary, screenViewTexts(view), lang) };
+  }
+
+  private bareView(state: InterviewState, lang: Language): Omit<ScreenView, 'terms'> {
     const p = state.position;
     const progress = this.progress(state);
     const canGoBack = state.history.length > 0;

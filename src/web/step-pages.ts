@@ -126,7 +126,7 @@ export function questionScreenPage(ctx: PageContext, input: QuestionScreenInput)
   );
   const intro = view.intro !== undefined && markup`<p class="intro">${view.intro}</p>\n`;
   const main = markup`${progress(ctx, view)}${errorSummary(lang, summary)}<h1 class="heading">${view.title}</h1>
-${intro}<form class="step-form" method="post" action="/step" novalidate>
+${intro}${termsBox(ctx, view)}<form class="step-form" method="post" action="/step" novalidate>
 ${csrfInput(ctx)}${atField(view)}<input type="hidden" name="${SHOWN_FIELD}" value="${shown}">
 ${fields}<div class="actions">
 <button type="submit" name="action" value="next" class="button">${t(lang, 'continue')}</button>
@@ -134,6 +134,22 @@ ${backButton(ctx, view)}</div>
 </form>
 `;
   return layout(ctx, { titleSuffix: stepTitle(ctx, view), hasErrors: summary.length > 0, main });
+}
+
+/** The legal words this screen uses, explained before the questions that use them. */
+function termsBox(ctx: PageContext, view: ScreenView): SafeHtml | false {
+  if (view.terms.length === 0) return false;
+  const entries = view.terms.map(
+    (term) => markup`<dt>${term.term}</dt>
+<dd>${term.explanation}</dd>
+`,
+  );
+  return markup`<section class="terms" aria-labelledby="terms-title">
+<h2 class="terms-title" id="terms-title">${t(ctx.lang, 'termsTitle')}</h2>
+<dl>
+${entries}</dl>
+</section>
+`;
 }
 
 // ---- list screens -------------------------------------------------------------------------------
@@ -180,7 +196,7 @@ ${items}</ul>
 `;
   const main = markup`${progress(ctx, view)}${errorSummary(lang, summary)}<h1 class="heading">${view.title}</h1>
 <p class="intro">${list.addPrompt}</p>
-${added}<form class="step-form" method="post" action="/step">
+${termsBox(ctx, view)}${added}<form class="step-form" method="post" action="/step">
 ${csrfInput(ctx)}${atField(view)}<div class="actions">
 ${add}<button type="submit" name="action" value="done"${done}>${t(lang, 'listDone')}</button>
 ${backButton(ctx, view)}</div>

@@ -24,6 +24,7 @@ const TEXT = {
   reviewStep: { en: 'Last step: review', es: 'Último paso: revisar' },
   errorPrefix: { en: 'Error:', es: 'Error:' },
   errorSummaryTitle: { en: 'There is a problem', es: 'Hay un problema' },
+  termsTitle: { en: 'Words on this page', es: 'Palabras de esta página' },
   continue: { en: 'Continue', es: 'Continuar' },
   back: { en: 'Back', es: 'Atrás' },
   yes: { en: 'Yes', es: 'Sí' },

@@ -92,9 +92,19 @@ describe.each(['en', 'es'] as const)('a full interview in %s on a phone', (lang)
     expect(await page.title()).toMatch(/^Error/);
     await inspect(page, `${lang}-error`, findings);
 
+    let wordsExplained = '';
     const seen = await walkToReview(page, {
-      onScreen: (key) => inspect(page, `${lang}-${key.replace(':', '-')}`, findings),
+      onScreen: async (key) => {
+        if (key === 'respondent-name') wordsExplained = await page.locator('.terms').innerText();
+        await inspect(page, `${lang}-${key.replace(':', '-')}`, findings);
+      },
     });
+    // The legal word the screen uses is explained on it, in the petitioner's language.
+    expect(wordsExplained).toContain(
+      lang === 'es'
+        ? 'La persona de quien usted quiere protección'
+        : 'The person you want protection from',
+    );
     expect(seen).toContain('incident-story');
     await inspect(page, `${lang}-review`, findings);
     expect(await page.locator('#main').innerText()).toContain(NAME);
