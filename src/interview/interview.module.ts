@@ -2,10 +2,7 @@ import { Module } from '@nestjs/common';
 import { CasesModule } from '../cases/cases.module';
 import { AppConfig } from '../config/app-config';
 import { PacketsModule } from '../packets/packets.module';
-import { PacketsService } from '../packets/packets.service';
 import { PacksModule } from '../packs/packs.module';
-import { RenderingModule } from '../rendering/rendering.module';
-import { StorageModule } from '../storage/storage.module';
 import { ResumeKdf } from './draft-crypto';
 import { DraftStore } from './draft-store';
 import { Clock, INTERVIEW_CLOCK, systemClock } from './interview-clock';
@@ -23,15 +20,10 @@ const MINUTE_MS = 60_000;
     PacksModule,
     CasesModule,
     PacketsModule,
-    StorageModule,
-    RenderingModule,
     InterviewDraftsModule,
   ],
   controllers: [InterviewController],
   providers: [
-    // PacketsModule keeps its service to itself; this module makes its own from the same parts
-    // PacketsModule and its neighbours export. The service holds no state, so two are one.
-    PacketsService,
     { provide: INTERVIEW_CLOCK, useValue: systemClock },
     {
       provide: InterviewSessions,

@@ -19,6 +19,6 @@ import { PacketsService } from './packets.service';
   ],
   controllers: [PacketsController],
   providers: [PacketsRepository, PacketsService],
-  exports: [PacketsRepository],
+  exports: [PacketsRepository, PacketsService],
 })
 export class PacketsModule {}

@@ -255,6 +255,8 @@ export function reviewPage(
   view: ScreenView,
   review: InterviewReview,
   errors: StepError[],
+  /** Answers changed since the last packet: its download would show the old ones. */
+  packetOutdated = false,
 ): SafeHtml {
   const { lang } = ctx;
   const groups: { section: string; entries: ReviewEntry[] }[] = [];
@@ -301,6 +303,9 @@ ${fixes.map((e) => changeForm(ctx, e.position as Position, e.message, t(lang, 'g
 </div>
 `;
   const unfinished = !review.canFinish && markup`<p class="notice">${t(lang, 'notFinished')}</p>\n`;
+  const outdated =
+    packetOutdated &&
+    markup`<p class="notice" id="papers-outdated">${t(lang, 'papersOutdated')}</p>\n`;
   const back =
     view.canGoBack &&
     markup`<form class="step-form" method="post" action="/step">
@@ -309,7 +314,7 @@ ${csrfInput(ctx)}${atField(view)}<div class="actions">${backButton(ctx, view)}</
 `;
   const main = markup`${progress(ctx, view)}${errorSummary(lang, summary)}${fixForms}<h1 class="heading">${view.title}</h1>
 <p class="intro">${t(lang, 'reviewIntro')}</p>
-${unfinished}${sections}<form class="finish-form" method="post" action="/finish">
+${unfinished}${outdated}${sections}<form class="finish-form" method="post" action="/finish">
 ${csrfInput(ctx)}<p class="hint" id="finish-hint">${t(lang, 'makePapersWait')}</p>
 <div class="actions">
 <button type="submit" id="finish" class="button" aria-describedby="finish-hint">${t(lang, 'makePapers')}</button>

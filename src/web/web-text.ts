@@ -176,6 +176,10 @@ const TEXT = {
     es: 'Lea sus respuestas. Para corregir una, elija «Cambiar». Cuando todo esté bien, elija «Preparar mis papeles».',
   },
   makePapers: { en: 'Make my papers', es: 'Preparar mis papeles' },
+  papersOutdated: {
+    en: 'You changed answers after your papers were made. Choose "Make my papers" to update them.',
+    es: 'Usted cambió respuestas después de preparar sus papeles. Elija «Preparar mis papeles» para actualizarlos.',
+  },
   makePapersWait: {
     en: 'This can take a minute. Please wait after you press the button.',
     es: 'Esto puede tardar un minuto. Espere después de oprimir el botón.',

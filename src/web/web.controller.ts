@@ -268,7 +268,8 @@ export class WebController {
     const sid = this.requireSession(req, res);
     if (sid === undefined) return;
     const screen = await this.interview.current(sid);
-    if (screen.caseId === undefined) {
+    // Papers made from older answers are not offered: the review says to make them again.
+    if (screen.caseId === undefined || screen.packetOutdated === true) {
       res.redirect(303, '/step');
       return;
     }
@@ -280,7 +281,8 @@ export class WebController {
     const sid = this.requireSession(req, res);
     if (sid === undefined) return;
     const screen = await this.interview.current(sid);
-    if (screen.caseId === undefined) {
+    // Papers made from older answers are not offered: the review says to make them again.
+    if (screen.caseId === undefined || screen.packetOutdated === true) {
       res.redirect(303, '/step');
       return;
     }
@@ -375,7 +377,7 @@ export class WebController {
     const view = screen.screen;
     if (view.position.kind === 'review') {
       const review = await this.interview.review(screen.sessionId);
-      send(res, reviewPage(ctx, view, review, errors), status);
+      send(res, reviewPage(ctx, view, review, errors, screen.packetOutdated === true), status);
       return;
     }
     if (view.position.kind === 'list') {

@@ -155,6 +155,10 @@ describe('changing answers', () => {
     await submit(page, 'button[name=action][value=next]');
     expect(await currentScreen(page)).toBe('review');
     expect(await page.locator('#main').innerText()).toContain('Luis Ramírez');
+    // The old papers are not offered once an answer changed: the review says to make them again.
+    expect(await page.locator('#papers-outdated').count()).toBe(1);
+    await page.goto(`${server.baseUrl}/download`).catch(() => undefined);
+    expect(await currentScreen(page)).toBe('review');
     await submit(page, '#finish');
     const packet = await downloadPacketText(page);
     expect(packet.text).toContain('Luis Ramírez');
