@@ -117,6 +117,12 @@ describe.each(['en', 'es'] as const)('a full interview in %s on a phone', (lang)
     expect(packet.text).toContain(RESPONDENT);
     expect(packet.text).toContain(SCRIPT['incident-story']['incident-narrative'] as string);
 
+    // The pages around the flow are held to the same bar.
+    for (const path of ['/safety', '/resume', '/delete']) {
+      await page.goto(`${server.baseUrl}${path}`);
+      await inspect(page, `${lang}${path.replace('/', '-')}`, findings);
+    }
+
     // Titles never carry a name, an answer or what the papers are for.
     const title = await page.title();
     expect(title).not.toMatch(/Ana|Torres|Ramos|violence|violencia|abuse|abuso|protect/i);
@@ -209,6 +215,7 @@ describe('save and resume', () => {
       page.clock.fastForward('16:00'),
     ]);
     expect(await page.locator('#main').innerText()).not.toContain(NAME);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     // The lock is on the server too: the answers page does not open without the code.
     await page.goto(`${server.baseUrl}/step`);
     expect(new URL(page.url()).pathname).toBe('/locked');
