@@ -1,55 +1,15 @@
 import { join } from 'node:path';
+import { at, interviewDriver, visited } from '../../test/support/interview-driver';
 import { LIST_ITEMS, SCRIPT } from '../../test/support/interview-script';
 import { parseCaseFacts } from '../case-facts/parse-case-facts';
 import { projectRoot } from '../config/project-root';
-import { Language } from './interview-definition';
-import { InterviewEngine, InterviewState, Position, Submission } from './interview-engine';
+import { InterviewEngine, InterviewState, Position } from './interview-engine';
 import { loadInterview } from './interview-loader';
 
 const definition = loadInterview(join(projectRoot(), 'templates', 'common', 'interview'));
 const engine = new InterviewEngine(definition, { now: () => new Date('2026-11-24T12:00:00Z') });
 
-function submit(state: InterviewState, s: Submission, lang: Language = 'en'): InterviewState {
-  const result = engine.submit(state, s, lang);
-  if (!result.ok)
-    throw new Error(
-      `refused at ${JSON.stringify(state.position)}: ${JSON.stringify(result.errors)}`,
-    );
-  return result.state;
-}
-
-function at(state: InterviewState): string {
-  const p = state.position;
-  return p.kind === 'screen' || p.kind === 'item'
-    ? p.screenId
-    : p.kind === 'list'
-      ? `list:${p.sectionId}`
-      : 'review';
-}
-
-/** Answers from SCRIPT (with overrides) until `stop` is reached; returns the state there. */
-function drive(
-  state: InterviewState,
-  stop: string = 'review',
-  overrides: Record<string, Record<string, unknown>> = {},
-  items: Record<string, number> = LIST_ITEMS,
-): InterviewState {
-  for (let i = 0; i < 200 && at(state) !== stop; i++) {
-    const p = state.position;
-    if (p.kind === 'review') throw new Error(`reached review before ${stop}`);
-    if (p.kind === 'list') {
-      const count = engine.view(state, 'en').list?.items.length ?? 0;
-      state = submit(state, { action: count < (items[p.sectionId] ?? 0) ? 'add' : 'done' });
-    } else {
-      state = submit(state, { answers: { ...SCRIPT[at(state)], ...overrides[at(state)] } });
-    }
-  }
-  return state;
-}
-
-function visited(state: InterviewState): string[] {
-  return [...state.history, state.position].map((p) => at({ ...state, position: p }));
-}
+const { submit, drive } = interviewDriver(engine);
 
 describe('interview engine', () => {
   it('walks the whole interview and its answers become valid CaseFacts', () => {
@@ -78,15 +38,10 @@ describe('interview engine', () => {
   });
 
   it('skips screens whose questions are all hidden, and fills their facts from defaults', () => {
-    const end = drive(
-      engine.start(),
-      'review',
-      { 'respondent-firearms': { 'firearms-has': 'no' } },
-      {
-        ...LIST_ITEMS,
-        'protected-people': 0,
-      },
-    );
+    const end = drive(engine.start(), 'review', {
+      overrides: { 'respondent-firearms': { 'firearms-has': 'no' } },
+      items: { ...LIST_ITEMS, 'protected-people': 0 },
+    });
     const seen = visited(end);
     // A P.O. box asks where the petitioner really lives (for the court only); no protected
     // people hides the children's orders, no guns hides the list of guns.
@@ -194,7 +149,9 @@ describe('interview engine', () => {
     for (const place of ['the kitchen', 'the parking lot']) {
       state = submit(state, { action: 'add' });
       expect(at(state)).toBe('incident-when');
-      state = drive(state, 'list:incidents', { 'incident-where': { 'incident-place': place } });
+      state = drive(state, 'list:incidents', {
+        overrides: { 'incident-where': { 'incident-place': place } },
+      });
     }
     expect(engine.view(state, 'en').list?.items).toEqual([
       { index: 0, summary: '2026-10-03' },
@@ -209,7 +166,7 @@ describe('interview engine', () => {
     });
     state = submit(state, { answers: { 'incident-date': '2026-09-01' } });
     state = drive(state, 'list:incidents', {
-      'incident-where': { 'incident-place': 'the parking lot' },
+      overrides: { 'incident-where': { 'incident-place': 'the parking lot' } },
     });
     state = submit(state, { action: 'remove', index: 0 });
     const incidents = state.answers.incidents as { place: string; date: string }[];
@@ -261,7 +218,7 @@ describe('interview engine', () => {
 
   it('after a change that reveals new questions, asks them before returning to the review', () => {
     let state = drive(engine.start(), 'review', {
-      'respondent-firearms': { 'firearms-has': 'no' },
+      overrides: { 'respondent-firearms': { 'firearms-has': 'no' } },
     });
     state = engine.change(state, {
       kind: 'screen',

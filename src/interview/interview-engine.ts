@@ -708,7 +708,8 @@ function listItems(answers: Answers, path: string): Answers[] {
   return Array.isArray(value) ? (value as Answers[]) : [];
 }
 
-function questionView(q: Question, scope: Answers, lang: Language): QuestionView {
+/** A question in `lang`, holding its answer in `scope` (the answers, or the list item's). */
+export function questionView(q: Question, scope: Answers, lang: Language): QuestionView {
   return {
     id: q.id,
     kind: q.kind,

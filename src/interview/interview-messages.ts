@@ -118,13 +118,25 @@ const MESSAGES = {
 
 export type MessageKey = keyof typeof MESSAGES;
 
+/**
+ * `text` in `lang` with `{name}` placeholders filled in; a placeholder without a value stays as
+ * written, so a missing value shows in the text instead of vanishing from it.
+ */
+export function localize(
+  text: Localized,
+  lang: Language,
+  values: Record<string, string | number> = {},
+): string {
+  return text[lang].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in values ? String(values[name]) : whole,
+  );
+}
+
 /** The message in `lang` with `{name}` placeholders filled in. */
 export function message(
   key: MessageKey,
   lang: Language,
   values: Record<string, string | number> = {},
 ): string {
-  return MESSAGES[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in values ? String(values[name]) : whole,
-  );
+  return localize(MESSAGES[key], lang, values);
 }

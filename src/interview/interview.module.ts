@@ -16,12 +16,7 @@ import { DEFAULT_MAX_KEYS, ResumeThrottle } from './resume-throttle';
 const MINUTE_MS = 60_000;
 
 @Module({
-  imports: [
-    PacksModule,
-    CasesModule,
-    PacketsModule,
-    InterviewDraftsModule,
-  ],
+  imports: [PacksModule, CasesModule, PacketsModule, InterviewDraftsModule],
   controllers: [InterviewController],
   providers: [
     { provide: INTERVIEW_CLOCK, useValue: systemClock },

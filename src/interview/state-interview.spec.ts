@@ -1,9 +1,9 @@
 import { join } from 'node:path';
+import { Script, at, interviewDriver, visited } from '../../test/support/interview-driver';
 import { LIST_ITEMS, SCRIPT } from '../../test/support/interview-script';
 import { parseCaseFacts } from '../case-facts/parse-case-facts';
 import { projectRoot } from '../config/project-root';
-import { Language } from './interview-definition';
-import { InterviewEngine, InterviewState, Position, Submission } from './interview-engine';
+import { InterviewEngine, InterviewState, Position } from './interview-engine';
 import { loadInterviewForPack } from './interview-loader';
 
 /**
@@ -16,64 +16,16 @@ const NOW = { now: () => new Date('2026-11-24T12:00:00Z') };
 const ca = new InterviewEngine(loadInterviewForPack(TEMPLATES, 'ca-dv'), NOW);
 
 /** The shared script, with the court screen as California asks it. */
-const CA_SCRIPT: Record<string, Record<string, unknown>> = {
+const CA_SCRIPT: Script = {
   ...SCRIPT,
   court: { 'court-county': 'Fresno', 'court-case-number': 'FL-26-0001' },
 };
 
-function submit(
-  engine: InterviewEngine,
-  state: InterviewState,
-  s: Submission,
-  lang: Language = 'en',
-): InterviewState {
-  const result = engine.submit(state, s, lang);
-  if (!result.ok) {
-    throw new Error(`refused at ${at(state)}: ${JSON.stringify(result.errors)}`);
-  }
-  return result.state;
-}
-
-function at(state: InterviewState): string {
-  const p = state.position;
-  return p.kind === 'screen' || p.kind === 'item'
-    ? p.screenId
-    : p.kind === 'list'
-      ? `list:${p.sectionId}`
-      : 'review';
-}
-
-/** Answers from `script` (with overrides) until `stop`; lists get `items[section]` items. */
-function drive(
-  engine: InterviewEngine,
-  state: InterviewState,
-  stop = 'review',
-  script: Record<string, Record<string, unknown>> = CA_SCRIPT,
-  overrides: Record<string, Record<string, unknown>> = {},
-  items: Record<string, number> = LIST_ITEMS,
-): InterviewState {
-  for (let i = 0; i < 300 && at(state) !== stop; i++) {
-    const p = state.position;
-    if (p.kind === 'review') throw new Error(`reached review before ${stop}`);
-    if (p.kind === 'list') {
-      const count = engine.view(state, 'en').list?.items.length ?? 0;
-      const action = count < (items[p.sectionId] ?? 0) ? 'add' : 'done';
-      state = submit(engine, state, { action });
-    } else {
-      state = submit(engine, state, { answers: { ...script[at(state)], ...overrides[at(state)] } });
-    }
-  }
-  if (at(state) !== stop) throw new Error(`never reached ${stop}`);
-  return state;
-}
-
-function visited(state: InterviewState): string[] {
-  return [...state.history, state.position].map((p) => at({ ...state, position: p }));
-}
+const { submit, drive } = interviewDriver(ca, CA_SCRIPT);
 
 describe('the California interview', () => {
   it('asks the county from a list, never the state, and names the court from the county', () => {
-    const state = drive(ca, ca.start(), 'court');
+    const state = drive(ca.start(), 'court');
     const view = ca.view(state, 'en');
     expect(view.questions.map((q) => q.id)).toEqual([
       'court-county',
@@ -94,7 +46,7 @@ describe('the California interview', () => {
   });
 
   it('walks to the review and becomes CaseFacts that parse, with state CA and the court named', () => {
-    const end = drive(ca, ca.start());
+    const end = drive(ca.start());
     expect(end.position).toEqual({ kind: 'review' });
     expect(ca.firstUnfinished(end)).toBeUndefined();
     const facts = parseCaseFacts(ca.toCaseFacts(end.answers));
@@ -110,17 +62,13 @@ describe('the California interview', () => {
   });
 
   it('skips screens and lists whose conditions do not hold, and fills their facts by default', () => {
-    const end = drive(
-      ca,
-      ca.start(),
-      'review',
-      CA_SCRIPT,
-      {
+    const end = drive(ca.start(), 'review', {
+      overrides: {
         'mailing-kind': { 'mailing-kind': 'residential' },
         'respondent-firearms': { 'firearms-has': 'no' },
       },
-      { ...LIST_ITEMS, 'protected-people': 0 },
-    );
+      items: { ...LIST_ITEMS, 'protected-people': 0 },
+    });
     const seen = visited(end);
     expect(seen).not.toContain('home-address');
     expect(seen).not.toContain('list:firearms');
@@ -134,14 +82,14 @@ describe('the California interview', () => {
   });
 
   it('asks for the pets by name once the petitioner asks to protect them', () => {
-    let state = drive(ca, ca.start(), 'orders-pets');
-    state = submit(ca, state, { answers: { 'order-pets': 'yes' } });
-    state = drive(ca, state, 'list:pets');
+    let state = drive(ca.start(), 'orders-pets');
+    state = submit(state, { answers: { 'order-pets': 'yes' } });
+    state = drive(state, 'list:pets');
     expect(ca.submit(state, { action: 'done' }, 'en')).toMatchObject({ ok: false });
-    state = submit(ca, state, { action: 'add' });
-    state = submit(ca, state, { answers: { 'pet-name': 'Luna', 'pet-kind': 'dog' } });
-    state = submit(ca, state, { action: 'done' });
-    const facts = parseCaseFacts(ca.toCaseFacts(drive(ca, state).answers));
+    state = submit(state, { action: 'add' });
+    state = submit(state, { answers: { 'pet-name': 'Luna', 'pet-kind': 'dog' } });
+    state = submit(state, { action: 'done' });
+    const facts = parseCaseFacts(ca.toCaseFacts(drive(state).answers));
     expect(facts.requestedOrders.pets).toEqual({
       requested: true,
       pets: [{ name: 'Luna', kind: 'dog' }],
@@ -149,26 +97,28 @@ describe('the California interview', () => {
   });
 
   it('adds two protected people, removes one, and files the other', () => {
-    let state = drive(ca, ca.start(), 'list:protected-people');
+    let state = drive(ca.start(), 'list:protected-people');
     for (const [name, birth] of [
       ['Sofía Torres', '2018-02-03'],
       ['Mateo Torres', '2020-07-19'],
     ]) {
-      state = submit(ca, state, { action: 'add' });
+      state = submit(state, { action: 'add' });
       expect(at(state)).toBe('person-name');
-      state = drive(ca, state, 'list:protected-people', CA_SCRIPT, {
-        'person-name': { 'person-name': name, 'person-gender': 'undisclosed' },
-        'person-birth': { 'person-birth-date': birth },
+      state = drive(state, 'list:protected-people', {
+        overrides: {
+          'person-name': { 'person-name': name, 'person-gender': 'undisclosed' },
+          'person-birth': { 'person-birth-date': birth },
+        },
       });
     }
     expect(ca.view(state, 'en').list?.items).toEqual([
       { index: 0, summary: 'Sofía Torres' },
       { index: 1, summary: 'Mateo Torres' },
     ]);
-    state = submit(ca, state, { action: 'remove', index: 0 });
+    state = submit(state, { action: 'remove', index: 0 });
     expect(ca.view(state, 'en').list?.items).toEqual([{ index: 0, summary: 'Mateo Torres' }]);
-    state = submit(ca, state, { action: 'done' });
-    const facts = parseCaseFacts(ca.toCaseFacts(drive(ca, state).answers));
+    state = submit(state, { action: 'done' });
+    const facts = parseCaseFacts(ca.toCaseFacts(drive(state).answers));
     expect(facts.protectedPersons).toEqual([
       {
         kind: 'child',
@@ -182,7 +132,7 @@ describe('the California interview', () => {
   });
 
   it('goes back through the court screen with its answers kept', () => {
-    let state = drive(ca, ca.start(), 'signature');
+    let state = drive(ca.start(), 'signature');
     state = ca.back(state);
     expect(at(state)).toBe('court');
     expect(ca.view(state, 'en').questions[0]).toMatchObject({
@@ -191,12 +141,12 @@ describe('the California interview', () => {
     });
     state = ca.back(state);
     expect(at(state)).toBe('list:other-cases');
-    state = drive(ca, state);
+    state = drive(state);
     expect(state.position).toEqual({ kind: 'review' });
   });
 
   it('lists the county on the review and files a new court name after a change', () => {
-    let state = drive(ca, ca.start());
+    let state = drive(ca.start());
     const county = ca.review(state, 'es').find((e) => e.questionId === 'court-county');
     expect(county).toEqual({
       section: 'Su corte',
@@ -207,7 +157,7 @@ describe('the California interview', () => {
     });
     expect(ca.review(state, 'en').some((e) => e.questionId === 'court-state')).toBe(false);
     state = ca.change(state, county?.change as Position) as InterviewState;
-    state = submit(ca, state, { answers: { 'court-county': 'Los Angeles' } });
+    state = submit(state, { answers: { 'court-county': 'Los Angeles' } });
     expect(state.position).toEqual({ kind: 'review' });
     const facts = parseCaseFacts(ca.toCaseFacts(state.answers));
     expect(facts.court).toMatchObject({
@@ -218,9 +168,11 @@ describe('the California interview', () => {
   });
 
   it('files each line of a list answer as one item', () => {
-    const end = drive(ca, ca.start(), 'review', CA_SCRIPT, {
-      'incident-witnesses': { 'incident-witnesses': 'Rosa Díaz\n\n  Mr. Lee  \n' },
-      'respondent-name': { 'respondent-other-names': 'Lucho' },
+    const end = drive(ca.start(), 'review', {
+      overrides: {
+        'incident-witnesses': { 'incident-witnesses': 'Rosa Díaz\n\n  Mr. Lee  \n' },
+        'respondent-name': { 'respondent-other-names': 'Lucho' },
+      },
     });
     const facts = parseCaseFacts(ca.toCaseFacts(end.answers));
     expect(facts.incidents[0].witnesses).toEqual(['Rosa Díaz', 'Mr. Lee']);
@@ -234,10 +186,13 @@ describe('the Michigan and Massachusetts interviews', () => {
   const ma = new InterviewEngine(loadInterviewForPack(TEMPLATES, 'ma-209a'), NOW);
 
   it('names a Michigan circuit court from its county', () => {
-    const script = { ...SCRIPT, court: { 'court-county': 'Grand Traverse' } };
-    const at83 = mi.view(drive(mi, mi.start(), 'court', script), 'en').questions[0];
+    const michigan = interviewDriver(mi, {
+      ...SCRIPT,
+      court: { 'court-county': 'Grand Traverse' },
+    });
+    const at83 = mi.view(michigan.drive(mi.start(), 'court'), 'en').questions[0];
     expect(at83.options).toHaveLength(83);
-    const facts = parseCaseFacts(mi.toCaseFacts(drive(mi, mi.start(), 'review', script).answers));
+    const facts = parseCaseFacts(mi.toCaseFacts(michigan.drive(mi.start()).answers));
     expect(facts.court).toMatchObject({
       state: 'MI',
       county: 'Grand Traverse',
@@ -250,24 +205,25 @@ describe('the Michigan and Massachusetts interviews', () => {
     'court-county': { 'court-county': 'Middlesex' },
     court: { 'court-name-middlesex': 'Lowell District Court' },
   };
+  const massachusetts = interviewDriver(ma, MA_SCRIPT);
 
   it("offers Massachusetts courts from the chosen county's list", () => {
-    const state = drive(ma, ma.start(), 'court', MA_SCRIPT);
+    const state = massachusetts.drive(ma.start(), 'court');
     const [court] = ma.view(state, 'en').questions;
     expect(court.id).toBe('court-name-middlesex');
     expect(court.options?.map((o) => o.value)).toEqual(
       expect.arrayContaining(['Lowell District Court', 'Middlesex Probate and Family Court']),
     );
-    const facts = parseCaseFacts(ma.toCaseFacts(drive(ma, state, 'review', MA_SCRIPT).answers));
+    const facts = parseCaseFacts(ma.toCaseFacts(massachusetts.drive(state).answers));
     expect(facts.court).toMatchObject({
       state: 'MA',
       county: 'Middlesex',
       name: 'Lowell District Court',
     });
-    const suffolk = drive(ma, ma.start(), 'court', {
+    const suffolk = interviewDriver(ma, {
       ...MA_SCRIPT,
       'court-county': { 'court-county': 'Suffolk' },
-    });
+    }).drive(ma.start(), 'court');
     expect(ma.view(suffolk, 'en').questions[0].options?.map((o) => o.value)).toEqual(
       expect.arrayContaining([
         'Chelsea District Court',
@@ -278,16 +234,18 @@ describe('the Michigan and Massachusetts interviews', () => {
   });
 
   it('asks for the court again after a county change, and never files the old one', () => {
-    let state = drive(ma, ma.start(), 'review', MA_SCRIPT);
+    let state = massachusetts.drive(ma.start());
     state = ma.change(state, { kind: 'screen', screenId: 'court-county' }) as InterviewState;
-    state = submit(ma, state, { answers: { 'court-county': 'Worcester' } });
+    state = massachusetts.submit(state, { answers: { 'court-county': 'Worcester' } });
     expect(ma.toCaseFacts(state.answers).court).toEqual({ state: 'MA', county: 'Worcester' });
     // Not back to the review: the court screen, now offering Worcester's courts.
     expect(state.position).toEqual({ kind: 'screen', screenId: 'court' });
     const [court] = ma.view(state, 'en').questions;
     expect(court.id).toBe('court-name-worcester');
     expect(ma.firstUnfinished(state)).toEqual({ kind: 'screen', screenId: 'court' });
-    state = submit(ma, state, { answers: { 'court-name-worcester': 'Worcester District Court' } });
+    state = massachusetts.submit(state, {
+      answers: { 'court-name-worcester': 'Worcester District Court' },
+    });
     expect(state.position).toEqual({ kind: 'review' });
     expect(parseCaseFacts(ma.toCaseFacts(state.answers)).court.name).toBe(
       'Worcester District Court',

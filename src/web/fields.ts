@@ -216,13 +216,8 @@ function choiceGroup(
   ctx: FieldContext,
   inline: boolean,
 ): SafeHtml {
-  const id = fieldId(q.id);
   const chosen = new Set(Array.isArray(value) ? value : typeof value === 'string' ? [value] : []);
   const invalid = ctx.errors.has(q.id);
-  const groupDescription = describedBy(
-    q.help !== undefined && `${id}-hint`,
-    invalid && `${id}-error`,
-  );
   const items = options.map((o) => {
     const optionId = fieldId(q.id, o.value);
     const input = attrs({
@@ -245,20 +240,13 @@ function choiceGroup(
 ${optionHint}</div>
 `;
   });
-  const fieldset = attrs({
-    class: 'fieldset',
-    id,
-    tabindex: -1,
-    'aria-describedby': groupDescription,
-  });
-  return markup`<div class="${fieldClass(invalid)}">
-<fieldset${fieldset}>
-<legend class="legend">${q.label}</legend>
-${hint(id, q.help)}${errorMessage(ctx, id, q.id)}<div class="${inline ? 'choices choices-inline' : 'choices'}">
+  return fieldGroup(
+    q,
+    ctx,
+    markup`<div class="${inline ? 'choices choices-inline' : 'choices'}">
 ${items}</div>
-</fieldset>
-</div>
-`;
+`,
+  );
 }
 
 function addressGroup(
@@ -267,14 +255,9 @@ function addressGroup(
   value: FieldValue,
   ctx: FieldContext,
 ): SafeHtml {
-  const id = fieldId(q.id);
   const parts =
     value !== undefined && typeof value === 'object' && !Array.isArray(value) ? value : {};
   const invalid = ctx.errors.has(q.id);
-  const groupDescription = describedBy(
-    q.help !== undefined && `${id}-hint`,
-    invalid && `${id}-error`,
-  );
   const controls = ADDRESS_PARTS.map((part) => {
     const partId = fieldId(q.id, part);
     const field = `${q.id}.${part}`;
@@ -298,11 +281,18 @@ ${errorMessage(ctx, partId, field)}<input${input}>
 </div>
 `;
   });
+  return fieldGroup(q, ctx, controls);
+}
+
+/** Controls under one legend; the fieldset takes focus when the error summary links to it. */
+function fieldGroup(q: QuestionView, ctx: FieldContext, controls: HtmlValue): SafeHtml {
+  const id = fieldId(q.id);
+  const invalid = ctx.errors.has(q.id);
   const fieldset = attrs({
     class: 'fieldset',
     id,
     tabindex: -1,
-    'aria-describedby': groupDescription,
+    'aria-describedby': describedBy(q.help !== undefined && `${id}-hint`, invalid && `${id}-error`),
   });
   return markup`<div class="${fieldClass(invalid)}">
 <fieldset${fieldset}>

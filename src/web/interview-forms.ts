@@ -1,12 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import type {
-  InterviewDefinition,
-  Language,
-  Question,
-  Screen,
-} from '../interview/interview-definition';
-import type { Position, QuestionView } from '../interview/interview-engine';
+import type { InterviewDefinition, Screen } from '../interview/interview-definition';
+import type { Position } from '../interview/interview-engine';
 import { loadInterviewForPack } from '../interview/interview-loader';
 
 /**
@@ -47,20 +42,4 @@ export class InterviewForms {
     }
     return this.definitions.get(packId) ?? null;
   }
-}
-
-/** A question the interview has not shown yet, in the words of the petitioner's language. */
-export function questionView(q: Question, lang: Language): QuestionView {
-  return {
-    id: q.id,
-    kind: q.kind,
-    label: q.label[lang],
-    help: q.help?.[lang],
-    required: q.required === true,
-    options: q.options?.map((o) => ({
-      value: o.value,
-      label: o.label[lang],
-      help: o.help?.[lang],
-    })),
-  };
 }

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppError } from '../common/errors/app-error';
+import { ERROR_STATUS, setRetryAfter } from '../common/errors/app-error.filter';
 import { ErrorCode } from '../common/errors/error-code';
 import { ErrorKind, errorPage } from './pages';
 import { WebSession } from './web-session';
@@ -20,23 +21,6 @@ export class FormRefused extends Error {
     this.name = 'FormRefused';
   }
 }
-
-const STATUS: Record<ErrorCode, number> = {
-  [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
-  [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
-  [ErrorCode.PackNotFound]: HttpStatus.BAD_REQUEST,
-  [ErrorCode.PackInvalid]: HttpStatus.UNPROCESSABLE_ENTITY,
-  [ErrorCode.FormsNotInstalled]: HttpStatus.CONFLICT,
-  [ErrorCode.GlyphMissing]: HttpStatus.UNPROCESSABLE_ENTITY,
-  [ErrorCode.RenderFailed]: HttpStatus.UNPROCESSABLE_ENTITY,
-  [ErrorCode.ConfidentialLeak]: HttpStatus.UNPROCESSABLE_ENTITY,
-  [ErrorCode.ConverterUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
-  [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
-  [ErrorCode.InterviewLocked]: HttpStatus.UNAUTHORIZED,
-  [ErrorCode.ResumeCodeInvalid]: HttpStatus.BAD_REQUEST,
-  [ErrorCode.TooManyAttempts]: HttpStatus.TOO_MANY_REQUESTS,
-  [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
-};
 
 /**
  * The pages answer in HTML, never with the API's JSON: a petitioner on a phone must see a page
@@ -66,11 +50,8 @@ export class WebErrorFilter implements ExceptionFilter {
         res.redirect(303, '/locked');
         return;
       }
-      const status = STATUS[exception.code];
-      if (status === 429) {
-        const wait = exception.details.find((d) => typeof d.retryAfterSeconds === 'number');
-        if (wait) res.setHeader('Retry-After', String(wait.retryAfterSeconds));
-      }
+      const status = ERROR_STATUS[exception.code];
+      setRetryAfter(res, status, exception.details);
       if (status >= 500) this.logger.error(`AppError ${exception.code} on a page`);
       // Validation messages are written for the petitioner, in their language; others are not.
       const messages =

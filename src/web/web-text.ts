@@ -1,4 +1,5 @@
 import type { Language, Localized } from '../interview/interview-definition';
+import { localize } from '../interview/interview-messages';
 
 /**
  * Every word the pages themselves say (the questions come from the interview definitions), in
@@ -366,9 +367,7 @@ export function t(
   key: TextKey,
   values: Record<string, string | number> = {},
 ): string {
-  return TEXT[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in values ? String(values[name]) : whole,
-  );
+  return localize(TEXT[key], lang, values);
 }
 
 /** "5 minutes" / "5 minutos", rounded up: a wait is never shorter than it says. */

@@ -6,7 +6,7 @@ import { AppError } from '../common/errors/app-error';
 import { ErrorCode, ErrorDetail } from '../common/errors/error-code';
 import { AppConfig } from '../config/app-config';
 import type { Language } from '../interview/interview-definition';
-import type { ListAction, Position } from '../interview/interview-engine';
+import { ListAction, Position, questionView } from '../interview/interview-engine';
 import type { ChangeAnswerDto } from '../interview/interview.dto';
 import {
   ClientInfo,
@@ -20,7 +20,7 @@ import { conditionHint, localCondition } from './conditions';
 import { FieldValue } from './fields';
 import { SHOWN_FIELD, first, formBody, indexField, readAnswers, storedValues } from './form-input';
 import { SafeHtml } from './html';
-import { InterviewForms, questionView } from './interview-forms';
+import { InterviewForms } from './interview-forms';
 import { PageContext, RETURN_PATHS } from './layout';
 import {
   PackChoice,
@@ -240,7 +240,7 @@ export class WebController {
         await this.interview.change(sid, target);
       } catch (e) {
         // Answers changed since the review was shown: the review shows what can be changed now.
-        if (!(e instanceof AppError) || e.code !== ErrorCode.ValidationFailed) throw e;
+        rethrowUnless(e, ErrorCode.ValidationFailed);
       }
     }
     res.redirect(303, '/step');
@@ -254,7 +254,7 @@ export class WebController {
     try {
       await this.interview.finish(sid);
     } catch (e) {
-      if (!(e instanceof AppError) || e.code !== ErrorCode.ValidationFailed) throw e;
+      rethrowUnless(e, ErrorCode.ValidationFailed);
       const screen = await this.interview.current(sid);
       const errors = e.details.map(stepError);
       await this.showScreen(req, res, screen, errors, 400);
@@ -265,33 +265,21 @@ export class WebController {
 
   @Get('done')
   async done(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const sid = this.requireSession(req, res);
+    const sid = await this.requirePapers(req, res);
     if (sid === undefined) return;
-    const screen = await this.interview.current(sid);
-    // Papers made from older answers are not offered: the review says to make them again.
-    if (screen.caseId === undefined || screen.packetOutdated === true) {
-      res.redirect(303, '/step');
-      return;
-    }
     send(res, donePage(this.page(req, '/done')));
   }
 
   @Get('download')
   async download(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const sid = this.requireSession(req, res);
+    const sid = await this.requirePapers(req, res);
     if (sid === undefined) return;
-    const screen = await this.interview.current(sid);
-    // Papers made from older answers are not offered: the review says to make them again.
-    if (screen.caseId === undefined || screen.packetOutdated === true) {
-      res.redirect(303, '/step');
-      return;
-    }
     let file: DownloadableFile;
     try {
       file = await this.interview.packet(sid);
     } catch (e) {
       // The forms exist but could not be joined into one file: the interview says so plainly.
-      if (!(e instanceof AppError) || e.code !== ErrorCode.ConverterUnavailable) throw e;
+      rethrowUnless(e, ErrorCode.ConverterUnavailable);
       send(res, errorPage(this.page(req, '/done'), 'failed', [e.message]), 503);
       return;
     }
@@ -313,9 +301,7 @@ export class WebController {
     if (sid === undefined) return;
     await this.interview.erase(sid);
     this.codes.forget(sid);
-    this.session.clearSession(res);
-    res.setHeader('Clear-Site-Data', '"cache", "storage"');
-    res.redirect(303, '/deleted');
+    this.leave(res, '/deleted');
   }
 
   /**
@@ -331,9 +317,7 @@ export class WebController {
       this.codes.forget(sid);
       await quietly(() => this.interview.lock(sid));
     }
-    this.session.clearSession(res);
-    res.setHeader('Clear-Site-Data', '"cache", "storage"');
-    res.redirect(303, '/locked');
+    this.leave(res, '/locked');
   }
 
   /** Typing a long answer is activity too: the script reports it so the session does not lock. */
@@ -413,7 +397,7 @@ export class WebController {
     try {
       await this.interview.answer(screen.sessionId, { action, index });
     } catch (e) {
-      if (!(e instanceof AppError) || e.code !== ErrorCode.ValidationFailed) throw e;
+      rethrowUnless(e, ErrorCode.ValidationFailed);
       send(res, listScreenPage(ctx, screen.screen, e.details.map(stepError)), 400);
       return;
     }
@@ -441,7 +425,7 @@ export class WebController {
     try {
       await this.interview.answer(sid, { answers });
     } catch (e) {
-      if (!(e instanceof AppError) || e.code !== ErrorCode.ValidationFailed) throw e;
+      rethrowUnless(e, ErrorCode.ValidationFailed);
       const errors = e.details.map(stepError);
       const named = errors.map((x) => (x.field ?? '').split('.')[0]);
       const page = questionScreenPage(this.page(req, '/step'), {
@@ -473,7 +457,8 @@ export class WebController {
       const showIf = localCondition(def, defs);
       if (!view && !showIf && !include.includes(def.id)) continue;
       shown.push({
-        view: view ?? questionView(def, lang),
+        // Not shown yet, so no answer of its own to show.
+        view: view ?? questionView(def, {}, lang),
         def,
         condition: showIf && { showIf, hint: conditionHint(showIf, defs, lang) },
       });
@@ -498,6 +483,19 @@ export class WebController {
     return sid;
   }
 
+  /** The session, if its papers are made from its current answers; else a redirect. */
+  private async requirePapers(req: Request, res: Response): Promise<string | undefined> {
+    const sid = this.requireSession(req, res);
+    if (sid === undefined) return undefined;
+    const screen = await this.interview.current(sid);
+    // Papers made from older answers are not offered: the review says to make them again.
+    if (screen.caseId === undefined || screen.packetOutdated === true) {
+      res.redirect(303, '/step');
+      return undefined;
+    }
+    return sid;
+  }
+
   /**
    * Posts must come from our own pages: never from another site, and, once a session exists,
    * with its token (see isCrossSite for why pre-session posts need no token).
@@ -508,6 +506,13 @@ export class WebController {
     if (sid !== undefined && !this.session.csrfValid(sid, first(formBody(req), CSRF_FIELD))) {
       throw new FormRefused();
     }
+  }
+
+  /** Nothing of the session may stay behind: not the cookie, nor pages in the browser's caches. */
+  private leave(res: Response, to: string): void {
+    this.session.clearSession(res);
+    res.setHeader('Clear-Site-Data', '"cache", "storage"');
+    res.redirect(303, to);
   }
 
   /** Starting or resuming another draft locks the one open on this device first. */
@@ -551,6 +556,11 @@ async function quietly(action: () => Promise<void>): Promise<void> {
   } catch (e) {
     if (!(e instanceof AppError)) throw e;
   }
+}
+
+/** Lets through only the error a handler answers itself; anything else goes to the filter. */
+function rethrowUnless(e: unknown, code: ErrorCode): asserts e is AppError {
+  if (!(e instanceof AppError) || e.code !== code) throw e;
 }
 
 function retryAfter(details: ErrorDetail[]): number {

@@ -19,7 +19,7 @@ describe('interview logs hold no answers, codes or session ids', () => {
 
   beforeAll(async () => {
     const logger = new JsonLogger('debug', { sink: (l) => lines.push(l), production: false });
-    t = await createTestApp({}, logger);
+    t = await createTestApp({}, { logger });
     const http = t.app.getHttpServer() as App;
     const started = await request(http)
       .post('/interview')

@@ -5,6 +5,7 @@ import { App } from 'supertest/types';
 import type { ScreenView } from '../../src/interview/interview-engine';
 import { TestApp, createTestApp } from '../support/app';
 import { binaryParser } from '../support/binary';
+import { screenKey } from '../support/interview-driver';
 import { LIST_ITEMS, SCRIPT } from '../support/interview-script';
 import { pdfText } from '../support/pdf-reading';
 
@@ -27,15 +28,6 @@ interface FinishedBody {
   caseId: string;
   packetId: string;
   links: { download: string; case: string; packets: string };
-}
-
-function screenKey(screen: ScreenView): string {
-  const p = screen.position;
-  return p.kind === 'screen' || p.kind === 'item'
-    ? p.screenId
-    : p.kind === 'list'
-      ? `list:${p.sectionId}`
-      : 'review';
 }
 
 /** pdftotext lays text out in columns and lines: compare with runs of space made one. */
@@ -72,7 +64,7 @@ describe('guided interview over the JSON API', () => {
     const seen: string[] = [];
     let screen = first;
     for (let i = 0; i < 200 && screen.position.kind !== 'review'; i++) {
-      const key = screenKey(screen);
+      const key = screenKey(screen.position);
       seen.push(key);
       const p = screen.position;
       const body =

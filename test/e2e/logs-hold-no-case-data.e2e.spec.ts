@@ -50,7 +50,7 @@ describe('logs hold no case data', () => {
 
   beforeAll(async () => {
     const logger = new JsonLogger('debug', { sink: (l) => lines.push(l), production: false });
-    t = await createTestApp({}, logger);
+    t = await createTestApp({}, { logger });
     http = t.app.getHttpServer() as App;
 
     const created = await request(http)

@@ -6,6 +6,7 @@ import { loadInterviewForPack } from '../../src/interview/interview-loader';
 import { escapeHtml } from '../../src/web/html';
 import { TestApp, createTestApp } from '../support/app';
 import { binaryParser } from '../support/binary';
+import { decodeHtml } from '../support/html-text';
 import { LIST_ITEMS, SCRIPT } from '../support/interview-script';
 import { pdfText } from '../support/pdf-reading';
 
@@ -30,28 +31,19 @@ interface Page {
   res: Response;
 }
 
-function decode(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&#96;/g, '`')
-    .replace(/&amp;/g, '&');
-}
-
 function attributes(tag: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const m of tag.matchAll(/([a-z][a-z0-9-]*)(?:="([^"]*)")?/g)) out[m[1]] = decode(m[2] ?? '');
+  for (const m of tag.matchAll(/([a-z][a-z0-9-]*)(?:="([^"]*)")?/g))
+    out[m[1]] = decodeHtml(m[2] ?? '');
   return out;
 }
 
 function title(html: string): string {
-  return decode(/<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '');
+  return decodeHtml(/<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '');
 }
 
 function heading(html: string): string {
-  return decode(/<h1[^>]*>([^<]*)<\/h1>/.exec(html)?.[1] ?? '');
+  return decodeHtml(/<h1[^>]*>([^<]*)<\/h1>/.exec(html)?.[1] ?? '');
 }
 
 /** The forms of the page, each with the fields a browser would send. */
@@ -73,7 +65,7 @@ function forms(html: string): Form[] {
       fields.push([a.name, a.value ?? '']);
     }
     for (const area of inner.matchAll(/<textarea([^>]*)>\n?([\s\S]*?)<\/textarea>/g)) {
-      fields.push([attributes(area[1]).name, decode(area[2])]);
+      fields.push([attributes(area[1]).name, decodeHtml(area[2])]);
     }
     return { action: attributes(m[1]).action, fields, html: inner };
   });
@@ -234,7 +226,7 @@ async function start(b: Browser, lang: 'en' | 'es'): Promise<{ page: Page; code:
   }
   page = await b.submit(formWith(page, 'name="pack"'), [['pack', 'generic-us']]);
   expect(page.path).toBe('/code');
-  const code = decode(/<p id="resume-code"[^>]*>([^<]*)<\/p>/.exec(page.html)?.[1] ?? '');
+  const code = decodeHtml(/<p id="resume-code"[^>]*>([^<]*)<\/p>/.exec(page.html)?.[1] ?? '');
   page = await b.get('/step');
   return { page, code };
 }

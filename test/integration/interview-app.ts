@@ -1,10 +1,8 @@
-import { Test } from '@nestjs/testing';
-import { DataSource } from 'typeorm';
-import { AppModule } from '../../src/app.module';
-import { setupApp } from '../../src/app.setup';
+import type { ValueProvider } from '@nestjs/common';
+import request from 'supertest';
+import { App } from 'supertest/types';
 import { INTERVIEW_CLOCK } from '../../src/interview/interview-clock';
-import { TestApp } from '../support/app';
-import { createTestEnvironment } from '../support/database';
+import type { ScreenView } from '../../src/interview/interview-engine';
 
 /** Time for the interview's sessions, throttle and drafts, moved by the test instead of waited for. */
 export class TestClock {
@@ -15,30 +13,24 @@ export class TestClock {
   advance(ms: number): void {
     this.at += ms;
   }
+
+  /** For createTestApp's overrides: the interview reads this clock instead of the system's. */
+  provider(): ValueProvider {
+    return { provide: INTERVIEW_CLOCK, useValue: this.now };
+  }
 }
 
-/** The whole service on a fresh migrated database, like createTestApp, with the interview's clock given. */
-export async function createClockedApp(
-  clock: TestClock,
-  extraEnv: NodeJS.ProcessEnv = {},
-): Promise<TestApp> {
-  const env = await createTestEnvironment(extraEnv);
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(env.config)],
-  })
-    .overrideProvider(INTERVIEW_CLOCK)
-    .useValue(clock.now)
-    .compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
-  setupApp(app);
-  await app.init();
-  await app.get(DataSource).runMigrations();
-  return {
-    app,
-    env,
-    close: async () => {
-      await app.close();
-      await env.cleanup();
-    },
-  };
+/** What starting an interview answers, as far as these specs read it. */
+export interface Started {
+  sessionId: string;
+  resumeCode: string;
+  screen: ScreenView;
+}
+
+export async function startInterview(http: App, language = 'es'): Promise<Started> {
+  const res = await request(http)
+    .post('/interview')
+    .send({ packId: 'generic-us', language })
+    .expect(201);
+  return res.body as Started;
 }

@@ -7,25 +7,15 @@ import { generateResumeCode } from '../../src/interview/resume-code';
 import { InterviewDraftEntity } from '../../src/interview/interview-draft.entity';
 import type { ScreenView } from '../../src/interview/interview-engine';
 import { RetentionService } from '../../src/retention/retention.service';
-import { TestApp } from '../support/app';
+import { TestApp, createTestApp } from '../support/app';
 import { TEST_DB_KIND } from '../support/database';
+import { screenKey } from '../support/interview-driver';
 import { SCRIPT } from '../support/interview-script';
-import { TestClock, createClockedApp } from './interview-app';
+import { Started, TestClock, startInterview } from './interview-app';
 
 const DAY = 24 * 60 * 60 * 1000;
 const MINUTE = 60_000;
 const NAME = 'Ana Lucía Torres';
-
-interface Started {
-  sessionId: string;
-  resumeCode: string;
-  screen: ScreenView;
-}
-
-function screenKey(screen: ScreenView): string {
-  const p = screen.position;
-  return p.kind === 'screen' || p.kind === 'item' ? p.screenId : p.kind;
-}
 
 /** Every string in an answer, to look for in what is stored. */
 function strings(value: unknown): string[] {
@@ -42,27 +32,19 @@ describe(`interview drafts at rest (${TEST_DB_KIND})`, () => {
   let ds: DataSource;
 
   beforeAll(async () => {
-    t = await createClockedApp(clock, { PURGE_INTERVAL_MINUTES: '0' });
+    t = await createTestApp({ PURGE_INTERVAL_MINUTES: '0' }, { overrides: [clock.provider()] });
     http = t.app.getHttpServer() as App;
     ds = t.app.get(DataSource);
   });
 
   afterAll(() => t.close());
 
-  async function start(): Promise<Started> {
-    const res = await request(http)
-      .post('/interview')
-      .send({ packId: 'generic-us', language: 'es' })
-      .expect(201);
-    return res.body as Started;
-  }
-
   /** Answers scripted screens from the first one on; returns every answer given. */
   async function answerScreens(started: Started, count: number): Promise<unknown[]> {
     const given: unknown[] = [];
     let screen = started.screen;
     for (let i = 0; i < count; i++) {
-      const answers = SCRIPT[screenKey(screen)];
+      const answers = SCRIPT[screenKey(screen.position)];
       if (!answers) break;
       given.push(answers);
       const res = await request(http)
@@ -81,7 +63,7 @@ describe(`interview drafts at rest (${TEST_DB_KIND})`, () => {
   const drafts = () => ds.getRepository(InterviewDraftEntity);
 
   it('stores nothing readable: no column, as text or decoded, holds a name or an answer', async () => {
-    const started = await start();
+    const started = await startInterview(http);
     const given = await answerScreens(started, 12);
     expect(given.length).toBeGreaterThanOrEqual(8);
     const secrets = [
@@ -143,7 +125,7 @@ describe(`interview drafts at rest (${TEST_DB_KIND})`, () => {
   });
 
   it('opens only with its own code, however it is typed', async () => {
-    const started = await start();
+    const started = await startInterview(http);
     const after = await request(http)
       .post(`/interview/${started.sessionId}/answers`)
       .send({ answers: SCRIPT['your-name'] })
@@ -171,14 +153,14 @@ describe(`interview drafts at rest (${TEST_DB_KIND})`, () => {
 
   it('expires: readable until its day, unreadable after, then purged by the sweep', async () => {
     const retention = t.app.get(RetentionService);
-    const first = await start();
+    const first = await startInterview(http);
     await answerScreens(first, 1);
     await request(http).post(`/interview/${first.sessionId}/lock`).expect(204);
 
     clock.advance(30 * DAY - MINUTE);
     const reopened = await resume(first.resumeCode).expect(200);
     await request(http).post(`/interview/${reopened.body.sessionId}/lock`).expect(204);
-    const second = await start();
+    const second = await startInterview(http);
     await request(http).post(`/interview/${second.sessionId}/lock`).expect(204);
 
     clock.advance(2 * MINUTE);
@@ -197,7 +179,7 @@ describe(`interview drafts at rest (${TEST_DB_KIND})`, () => {
     const log = jest.spyOn(console, 'log').mockImplementation((m: string) => void out.push(m));
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
-      const started = await start();
+      const started = await startInterview(http);
       // The command runs on the real clock: every draft there is made to expire an hour ago.
       await drafts()
         .createQueryBuilder()

@@ -1,21 +1,14 @@
 import request from 'supertest';
 import { App } from 'supertest/types';
 import { ResumeKdf } from '../../src/interview/draft-crypto';
-import type { ScreenView } from '../../src/interview/interview-engine';
 import { generateResumeCode } from '../../src/interview/resume-code';
-import { TestApp } from '../support/app';
+import { TestApp, createTestApp } from '../support/app';
 import { TEST_DB_KIND } from '../support/database';
 import { SCRIPT } from '../support/interview-script';
-import { TestClock, createClockedApp } from './interview-app';
+import { TestClock, startInterview } from './interview-app';
 
 const MINUTE = 60_000;
 const NAME = 'Ana Lucía Torres';
-
-interface Started {
-  sessionId: string;
-  resumeCode: string;
-  screen: ScreenView;
-}
 
 /**
  * Sessions lock when idle and the code opens the draft again; wrong codes are throttled per client
@@ -29,13 +22,16 @@ describe(`interview sessions and resume throttling (${TEST_DB_KIND})`, () => {
   let derivations: jest.SpyInstance;
 
   beforeAll(async () => {
-    t = await createClockedApp(clock, {
-      TRUST_PROXY: 'true',
-      RESUME_MAX_FAILURES: '3',
-      RESUME_WINDOW_MINUTES: '15',
-      INTERVIEW_IDLE_MINUTES: '15',
-      PURGE_INTERVAL_MINUTES: '0',
-    });
+    t = await createTestApp(
+      {
+        TRUST_PROXY: 'true',
+        RESUME_MAX_FAILURES: '3',
+        RESUME_WINDOW_MINUTES: '15',
+        INTERVIEW_IDLE_MINUTES: '15',
+        PURGE_INTERVAL_MINUTES: '0',
+      },
+      { overrides: [clock.provider()] },
+    );
     http = t.app.getHttpServer() as App;
     // Counts derivations; each still runs for real.
     derivations = jest.spyOn(t.app.get(ResumeKdf), 'derive');
@@ -45,12 +41,6 @@ describe(`interview sessions and resume throttling (${TEST_DB_KIND})`, () => {
     derivations.mockRestore();
     await t.close();
   });
-
-  async function start(language = 'es'): Promise<Started> {
-    const res = await request(http).post('/interview').send({ packId: 'generic-us', language });
-    expect(res.status).toBe(201);
-    return res.body as Started;
-  }
 
   function resume(code: string, client: string) {
     return request(http).post('/interview/resume').set('X-Forwarded-For', client).send({ code });
@@ -64,7 +54,7 @@ describe(`interview sessions and resume throttling (${TEST_DB_KIND})`, () => {
   }
 
   it('locks after the idle time; the code opens the draft again with its answers', async () => {
-    const started = await start();
+    const started = await startInterview(http);
     const next = await request(http)
       .post(`/interview/${started.sessionId}/answers`)
       .send({ answers: SCRIPT['your-name'] })
@@ -104,7 +94,7 @@ describe(`interview sessions and resume throttling (${TEST_DB_KIND})`, () => {
   });
 
   it('locks at once on request', async () => {
-    const { sessionId } = await start('en');
+    const { sessionId } = await startInterview(http, 'en');
     await request(http).post(`/interview/${sessionId}/lock`).expect(204);
     const res = await request(http).get(`/interview/${sessionId}`).expect(401);
     expect(res.body.message).toBe(
@@ -120,7 +110,7 @@ describe(`interview sessions and resume throttling (${TEST_DB_KIND})`, () => {
   });
 
   it('refuses a client after RESUME_MAX_FAILURES wrong codes, before any derivation', async () => {
-    const { resumeCode } = await start();
+    const { resumeCode } = await startInterview(http);
     const client = '198.51.100.20';
     for (let i = 0; i < 3; i++) {
       const runs = await derivationsDuring(() => resume(generateResumeCode(), client).expect(400));
@@ -168,7 +158,7 @@ describe(`interview sessions and resume throttling (${TEST_DB_KIND})`, () => {
   });
 
   it('answers a code of unknown words by position, with no derivation, counting it against the client', async () => {
-    const { resumeCode } = await start();
+    const { resumeCode } = await startInterview(http);
     const client = '198.51.100.40';
     const words = resumeCode.split(' ');
     const typo = [words[0], 'xyzzy', ...words.slice(2)].join(' ');

@@ -1,4 +1,4 @@
-import { INestApplication, LoggerService } from '@nestjs/common';
+import { INestApplication, LoggerService, ValueProvider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
@@ -11,18 +11,24 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-/**
- * The whole service on a fresh database, migrated by the real migrations. Silent unless given a
- * logger (the log tests pass a JsonLogger that captures its lines).
- */
+export interface TestAppOptions {
+  /** The log tests pass a JsonLogger that captures its lines; without one the app is silent. */
+  logger?: LoggerService;
+  /** Providers replaced by a test's own, such as a clock the test moves instead of waiting. */
+  overrides?: ValueProvider[];
+}
+
+/** The whole service on a fresh database, migrated by the real migrations. */
 export async function createTestApp(
   extraEnv: NodeJS.ProcessEnv = {},
-  logger?: LoggerService,
+  { logger, overrides = [] }: TestAppOptions = {},
 ): Promise<TestApp> {
   const env = await createTestEnvironment(extraEnv);
-  const moduleRef = await Test.createTestingModule({
+  let builder = Test.createTestingModule({
     imports: [AppModule.forRoot(env.config)],
-  }).compile();
+  });
+  for (const o of overrides) builder = builder.overrideProvider(o.provide).useValue(o.useValue);
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: logger ?? false });
   setupApp(app);
   await app.init();

@@ -10,7 +10,8 @@ import type { Response } from 'express';
 import { AppError } from './app-error';
 import { ErrorCode, ErrorDetail } from './error-code';
 
-const STATUS: Record<ErrorCode, number> = {
+/** Shared by the API's filter and the pages', so a code answers with one status everywhere. */
+export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ValidationFailed]: HttpStatus.BAD_REQUEST,
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.PackNotFound]: HttpStatus.BAD_REQUEST,
@@ -24,8 +25,18 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.InterviewLocked]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.ResumeCodeInvalid]: HttpStatus.BAD_REQUEST,
   [ErrorCode.TooManyAttempts]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.Unauthorized]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
+
+/** A throttled request says when to try again, whichever filter answers it. */
+export function setRetryAfter(res: Response, status: number, details: ErrorDetail[]): void {
+  const wait = details.find((d) => typeof d.retryAfterSeconds === 'number');
+  if (status === HttpStatus.TOO_MANY_REQUESTS && wait) {
+    res.setHeader('Retry-After', String(wait.retryAfterSeconds));
+  }
+}
 
 interface ErrorBody {
   code: ErrorCode;
@@ -46,16 +57,14 @@ export class AppErrorFilter implements ExceptionFilter {
       const name = exception instanceof Error ? exception.name : typeof exception;
       this.logger.error(`unhandled ${name} (${body.code})`);
     }
-    const retryAfter = body.details.find((d) => typeof d.retryAfterSeconds === 'number');
-    if (status === 429 && retryAfter)
-      res.setHeader('Retry-After', String(retryAfter.retryAfterSeconds));
+    setRetryAfter(res, status, body.details);
     res.status(status).json(body);
   }
 
   private toBody(exception: unknown): [number, ErrorBody] {
     if (exception instanceof AppError) {
       return [
-        STATUS[exception.code],
+        ERROR_STATUS[exception.code],
         { code: exception.code, message: exception.message, details: exception.details },
       ];
     }

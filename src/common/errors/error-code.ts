@@ -20,6 +20,10 @@ export enum ErrorCode {
   ResumeCodeInvalid = 'resume_code_invalid',
   /** Too many wrong guesses from this client or at this code; details carry `retryAfterSeconds`. */
   TooManyAttempts = 'too_many_attempts',
+  /** No valid staff session or API token, or a sign-in that failed (one answer for every reason). */
+  Unauthorized = 'unauthorized',
+  /** Signed in, but the role (or the token's scopes) does not grant the permission. */
+  Forbidden = 'forbidden',
   Internal = 'internal_error',
 }
 
