@@ -60,9 +60,13 @@ const SMOKE: Config = { smoke: true, warmup: 1, reps: 2, slowWarmup: 1, slowReps
 
 const ORDER: MeasurementId[] = [
   'dv100-ours',
+  'dv100-ours-fresh',
+  'dv100-ours-flat',
   'dv100-pdflib',
+  'dv100-pdflib-short',
   'dv100-pdftk',
   'packet-ca',
+  'packet-ca-pdf',
   'docx-cold-soffice',
   'docx-converter-batch',
 ];
@@ -85,6 +89,8 @@ interface Inputs {
   model: CaseViewModel;
   facts: ReturnType<typeof parseCaseFacts>;
   template: Buffer;
+  /** The installed form's SHA-256: the key under which the engine keeps it parsed. */
+  templateSha256: string | undefined;
   values: FieldValue[];
   petitioner: string;
 }
@@ -105,6 +111,7 @@ function readInputs(work: string): Inputs {
     model,
     facts,
     template: doc.bytes,
+    templateSha256: doc.sha256,
     values: resolveFormMapping(doc.mapping, model),
     petitioner: model.petitioner.fullName,
   };
@@ -210,12 +217,12 @@ type Measured = Omit<MeasurementResult, 'id' | 'title' | 'role'>;
 
 async function measure(id: MeasurementId, work: string, config: Config): Promise<Measured> {
   const inputs = readInputs(work);
-  const { template, values, petitioner } = inputs;
+  const { template, values, petitioner, templateSha256 } = inputs;
   switch (id) {
     case 'dv100-ours': {
       const overflows = new Map<string, string>();
       const timed = await timeLoop(id, work, config.warmup, config.reps, async () => {
-        const r = await fillForm(template, values, { flatten: false });
+        const r = await fillForm(template, values, { flatten: false, templateSha256 });
         for (const o of r.overflows) overflows.set(o.field, o.heading);
         return { files: [r.bytes] };
       });
@@ -228,6 +235,73 @@ async function measure(id: MeasurementId, work: string, config: Config): Promise
         `${values.length} values, ${overflows.size} overflowing to the attachment (label in the field)`,
       ]);
     }
+    case 'dv100-ours-fresh': {
+      // Each repetition gives every word of the long texts a new ending, so the shaping cache
+      // has seen none of them: the cost of a case whose narratives are all new words.
+      const calls: { values: FieldValue[]; overflows: Set<string> }[] = [];
+      let call = 0;
+      const timed = await timeLoop(id, work, config.warmup, config.reps, async () => {
+        const fresh = values.map((v) =>
+          v.kind === 'text' && v.overflow ? { ...v, text: freshWords(v.text, call) } : v,
+        );
+        call += 1;
+        const r = await fillForm(template, fresh, { flatten: false, templateSha256 });
+        calls.push({ values: fresh, overflows: new Set(r.overflows.map((o) => o.field)) });
+        return { files: [r.bytes] };
+      });
+      const rss = peakRssKb();
+      const timedCalls = calls.slice(-timed.outputs.length);
+      let verification = '';
+      for (const [i, output] of timed.outputs.entries()) {
+        const { values: used, overflows } = timedCalls[i];
+        const expected = expectedFor(used, (v) =>
+          overflows.has(v.field) && v.overflow ? v.overflow.label : cleanText(v.text),
+        );
+        verification = await verifyForms(output, expected, petitioner);
+      }
+      return done(
+        timed,
+        rss,
+        `${timed.outputs.length} output(s), each against its own values: ${verification.replace(/^1 output\(s\): /, '')}`,
+        [
+          'as the row above, but every word of the texts that may overflow (the narratives) gets a new two-letter ending each repetition, so none of them is in the shaping cache',
+        ],
+      );
+    }
+    case 'dv100-ours-flat': {
+      const overflows = new Map<string, string>();
+      const timed = await timeLoop(id, work, config.warmup, config.reps, async () => {
+        const r = await fillForm(template, values, {
+          flatten: false,
+          alsoFlat: true,
+          templateSha256,
+        });
+        for (const o of r.overflows) overflows.set(o.field, o.heading);
+        return { files: [r.bytes, r.flatBytes ?? new Uint8Array()] };
+      });
+      const rss = peakRssKb();
+      const expected = expectedFor(values, (v) =>
+        overflows.has(v.field) && v.overflow ? v.overflow.label : cleanText(v.text),
+      );
+      const verification = await verifyForms(
+        timed.outputs.map((o) => o[0]),
+        expected,
+        petitioner,
+      );
+      for (const o of timed.outputs) {
+        const flatFields = await fieldValues(o[1]);
+        if (flatFields.size > 0) throw new Error(`${o[1]}: the flattened copy still has fields`);
+        await verifyText(o[1], petitioner);
+      }
+      return done(
+        timed,
+        rss,
+        `live: ${verification}; flat: no fields and "${petitioner}" (pdftotext)`,
+        [
+          '`fillForm(..., { flatten: false, alsoFlat: true })`: the live form and the flattened copy a packet merges',
+        ],
+      );
+    }
     case 'dv100-pdflib': {
       const noto = new Uint8Array(readFileSync(NOTO));
       const lengths = await maxLengths(template);
@@ -235,7 +309,7 @@ async function measure(id: MeasurementId, work: string, config: Config): Promise
       // attachment label. pdf-lib lays out a long multiline text in about a minute (it grows
       // each line a word at a time and re-measures it), so the peer gets 1 warm-up-free pair of
       // timed runs in a full run, and in smoke mode every text cut to 200 characters.
-      const reference = await fillForm(template, values, { flatten: false });
+      const reference = await fillForm(template, values, { flatten: false, templateSha256 });
       const over = new Set(reference.overflows.map((o) => o.field));
       const peerValues = values.map((v) => {
         if (v.kind !== 'text') return v;
@@ -256,6 +330,26 @@ async function measure(id: MeasurementId, work: string, config: Config): Promise
         config.smoke
           ? `smoke: every text cut to ${SMOKE_TEXT} characters, so the numbers are not comparable`
           : `pdf-lib's multiline layout takes about a minute per long narrative: ${warmup} warm-up, ${reps} timed`,
+      ]);
+    }
+    case 'dv100-pdflib-short': {
+      const noto = new Uint8Array(readFileSync(NOTO));
+      const lengths = await maxLengths(template);
+      const reference = await fillForm(template, values, { flatten: false, templateSha256 });
+      const over = new Set(reference.overflows.map((o) => o.field));
+      const peerValues = values.map((v) => {
+        if (v.kind !== 'text') return v;
+        const text = v.overflow && over.has(v.field) ? v.overflow.label : v.text;
+        return { ...v, text: text.slice(0, SMOKE_TEXT) };
+      });
+      const timed = await timeLoop(id, work, config.warmup, config.reps, async () => ({
+        files: [await plainPdfLibFill(template, peerValues, noto, lengths)],
+      }));
+      const rss = peakRssKb();
+      const expected = expectedFor(peerValues, (v) => truncate(v.text, lengths.get(v.field)));
+      const verification = await verifyForms(timed.outputs.flat(), expected, petitioner);
+      return done(timed, rss, verification, [
+        `as the plain pdf-lib row, but every text cut to ${SMOKE_TEXT} characters: pdf-lib on ordinary values, without its slow multiline layout`,
       ]);
     }
     case 'dv100-pdftk': {
@@ -284,40 +378,36 @@ async function measure(id: MeasurementId, work: string, config: Config): Promise
     }
     case 'packet-ca': {
       const converter = new DocxToPdfConverter();
-      const builder = new PacketBuilder(converter);
       const notes: string[] = [];
       if (!converter.available())
         notes.push('LibreOffice not installed: packet built without merged bundles');
-      let bundleCount = 0;
-      const timed = await timeLoop(id, work, config.slowWarmup, config.slowReps, async () => {
-        const packet = await builder.build(inputs.pack, inputs.facts);
-        const court = packet.manifest.bundles.find((b) => b.audience === 'court')?.file?.name;
-        const live = packet.files.find((f) => /^\d+-dv-100\.pdf$/.test(f.name));
-        const courtFile = packet.files.find((f) => f.name === court);
-        if (!live) throw new Error('the packet has no DV-100');
-        bundleCount = packet.manifest.bundles.filter((b) => b.file !== null).length;
-        return { files: courtFile ? [live.bytes, courtFile.bytes] : [live.bytes] };
-      });
-      const rss = peakRssKb();
-      const reference = await fillForm(template, values, { flatten: false });
-      const over = new Set(reference.overflows.map((o) => o.field));
-      const expected = expectedFor(values, (v) =>
-        over.has(v.field) && v.overflow ? v.overflow.label : cleanText(v.text),
-      );
-      await verifyForms(
-        timed.outputs.map((o) => o[0]),
-        expected,
-        petitioner,
-      );
-      for (const o of timed.outputs) if (o[1]) await verifyText(o[1], petitioner);
-      notes.push(
-        `DV-100, DV-109, CLETS-001 (each filled live and flat), attachment pages, DOCX via LibreOffice (one cold process per packet), ${bundleCount} bundles merged and leak-checked`,
-      );
-      return done(
-        timed,
-        rss,
-        `${timed.outputs.length} packet(s): the live DV-100's field values (qpdf) and "${petitioner}" in the merged court bundle (pdftotext)`,
+      return measurePacket(
+        id,
+        work,
+        config,
+        inputs,
+        converter,
         notes,
+        'DOCX via LibreOffice (one cold process per packet)',
+      );
+    }
+    case 'packet-ca-pdf': {
+      const real = new DocxToPdfConverter();
+      if (!real.available()) return notInstalled('LibreOffice is not installed');
+      // The packet's DOCX converted once, untimed; the timed packets take those PDFs.
+      const converted = new Map<string, Buffer>();
+      await new PacketBuilder(new RecordingConverter(real, converted)).build(
+        inputs.pack,
+        inputs.facts,
+      );
+      return measurePacket(
+        id,
+        work,
+        config,
+        inputs,
+        new PreConverted(converted),
+        [],
+        'the DOCX as PDF converted once before timing (the issue lists the packet without it)',
       );
     }
     case 'docx-cold-soffice': {
@@ -362,6 +452,97 @@ async function measure(id: MeasurementId, work: string, config: Config): Promise
   }
 }
 
+/** Converts with LibreOffice and keeps each PDF by file name. */
+class RecordingConverter extends DocxToPdfConverter {
+  constructor(
+    private readonly real: DocxToPdfConverter,
+    private readonly store: Map<string, Buffer>,
+  ) {
+    super();
+  }
+
+  override available(): boolean {
+    return this.real.available();
+  }
+
+  override async convert(files: { name: string; bytes: Buffer }[]): Promise<Buffer[]> {
+    const pdfs = await this.real.convert(files);
+    files.forEach((f, i) => this.store.set(f.name, pdfs[i]));
+    return pdfs;
+  }
+}
+
+/** Hands back PDFs converted before timing, so a packet measures its PDF work alone. */
+class PreConverted extends DocxToPdfConverter {
+  constructor(private readonly store: Map<string, Buffer>) {
+    super();
+  }
+
+  override available(): boolean {
+    return true;
+  }
+
+  override convert(files: { name: string; bytes: Buffer }[]): Promise<Buffer[]> {
+    return Promise.resolve(
+      files.map((f) => {
+        const pdf = this.store.get(f.name);
+        if (!pdf) throw new Error(`${f.name} was not converted before timing`);
+        return pdf;
+      }),
+    );
+  }
+}
+
+async function measurePacket(
+  id: MeasurementId,
+  work: string,
+  config: Config,
+  inputs: Inputs,
+  converter: DocxToPdfConverter,
+  notes: string[],
+  docxNote: string,
+): Promise<Measured> {
+  const { template, values, petitioner, templateSha256 } = inputs;
+  const builder = new PacketBuilder(converter);
+  let bundleCount = 0;
+  const timed = await timeLoop(id, work, config.slowWarmup, config.slowReps, async () => {
+    const packet = await builder.build(inputs.pack, inputs.facts);
+    const court = packet.manifest.bundles.find((b) => b.audience === 'court')?.file?.name;
+    const live = packet.files.find((f) => /^\d+-dv-100\.pdf$/.test(f.name));
+    const courtFile = packet.files.find((f) => f.name === court);
+    if (!live) throw new Error('the packet has no DV-100');
+    bundleCount = packet.manifest.bundles.filter((b) => b.file !== null).length;
+    return { files: courtFile ? [live.bytes, courtFile.bytes] : [live.bytes] };
+  });
+  const rss = peakRssKb();
+  const reference = await fillForm(template, values, { flatten: false, templateSha256 });
+  const over = new Set(reference.overflows.map((o) => o.field));
+  const expected = expectedFor(values, (v) =>
+    over.has(v.field) && v.overflow ? v.overflow.label : cleanText(v.text),
+  );
+  await verifyForms(
+    timed.outputs.map((o) => o[0]),
+    expected,
+    petitioner,
+  );
+  for (const o of timed.outputs) if (o[1]) await verifyText(o[1], petitioner);
+  notes.push(
+    `DV-100, DV-109, CLETS-001 (each filled live and flat), attachment pages, ${docxNote}, ${bundleCount} bundles merged and leak-checked`,
+  );
+  return done(
+    timed,
+    rss,
+    `${timed.outputs.length} packet(s): the live DV-100's field values (qpdf) and "${petitioner}" in the merged court bundle (pdftotext)`,
+    notes,
+  );
+}
+
+/** A new two-letter ending on every Latin word, different for each `n` (up to 676). */
+function freshWords(text: string, n: number): string {
+  const ending = String.fromCharCode(97 + (n % 26), 97 + (Math.floor(n / 26) % 26));
+  return text.replace(/[A-Za-z]+/g, (word) => `${word}${ending}`);
+}
+
 function peakRssKb(): number {
   return process.resourceUsage().maxRSS;
 }
@@ -394,12 +575,28 @@ async function child(id: MeasurementId, work: string): Promise<void> {
 
 const TITLES: Record<MeasurementId, { title: string; role: MeasurementResult['role'] }> = {
   'dv100-ours': { title: 'DV-100 fill, maximal case (fillForm)', role: 'ours' },
+  'dv100-ours-fresh': {
+    title: 'DV-100 fill, maximal case, every narrative word new (fillForm)',
+    role: 'ours',
+  },
+  'dv100-ours-flat': {
+    title: 'DV-100 fill + flattened copy, maximal case (fillForm alsoFlat)',
+    role: 'ours',
+  },
   'dv100-pdflib': {
     title: 'DV-100 fill, plain pdf-lib + Noto Sans',
     role: 'peer',
   },
+  'dv100-pdflib-short': {
+    title: 'DV-100 fill, plain pdf-lib + Noto Sans, texts cut to 200 chars',
+    role: 'peer',
+  },
   'dv100-pdftk': { title: 'DV-100 fill, pdftk fill_form (XFDF)', role: 'peer' },
   'packet-ca': { title: 'California packet (PacketBuilder)', role: 'ours' },
+  'packet-ca-pdf': {
+    title: 'California packet, DOCX converted beforehand (PacketBuilder)',
+    role: 'ours',
+  },
   'docx-cold-soffice': { title: 'DOCX to PDF, cold soffice per document', role: 'peer' },
   'docx-converter-batch': { title: 'DOCX to PDF, DocxToPdfConverter batch', role: 'ours' },
 };

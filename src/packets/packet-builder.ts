@@ -141,7 +141,11 @@ export class PacketBuilder {
       return { doc, files: [docx], pdfParts: [], docx };
     }
     const values = resolveFormMapping(doc.mapping ?? { fields: {} }, model);
-    const live = await fillForm(template, values, { flatten: false, alsoFlat: true });
+    const live = await fillForm(template, values, {
+      flatten: false,
+      alsoFlat: true,
+      templateSha256: doc.sha256,
+    });
     const files: PacketFile[] = [
       { name: `${prefix}.pdf`, mediaType: MEDIA_TYPES.pdf, bytes: Buffer.from(live.bytes) },
     ];

@@ -1,5 +1,12 @@
 import { PDFDocument, PDFFont, PDFPage, rgb } from '@cantoo/pdf-lib';
-import { cleanText, DocumentFonts, FontFace, FontLibrary, TextRun } from './font-library';
+import {
+  cleanText,
+  DocumentFonts,
+  FontFace,
+  FontLibrary,
+  runsWidth,
+  TextRun,
+} from './font-library';
 import { setNeutralMetadata } from './neutral-metadata';
 import { wrapText } from './text-layout';
 
@@ -69,8 +76,9 @@ class RunWriter {
     return this.library.runsFor(text, field, bold ? this.library.bold : undefined);
   }
 
+  /** Measured with the faces' shapers: the widths pdf-lib's fonts give, remembered by word. */
   runsWidth(runs: TextRun[], size: number): number {
-    return runs.reduce((sum, r) => sum + this.fontOf(r.face).widthOfTextAtSize(r.text, size), 0);
+    return runsWidth(runs, size);
   }
 
   draw(page: PDFPage, runs: TextRun[], x: number, y: number, size: number): void {
@@ -78,7 +86,7 @@ class RunWriter {
     for (const run of runs) {
       const font = this.fontOf(run.face);
       page.drawText(run.text, { x: cursor, y, size, font, color: BLACK });
-      cursor += font.widthOfTextAtSize(run.text, size);
+      cursor += runsWidth([run], size);
     }
   }
 

@@ -5,6 +5,8 @@ import type { Font as FontkitFont } from '@cantoo/fontkit';
 import type { PDFDocument, PDFFont } from '@cantoo/pdf-lib';
 import { AppError } from '../../common/errors/app-error';
 import { ErrorCode } from '../../common/errors/error-code';
+import { FaceShaper } from './shaping';
+import { TrueTypeFile } from './truetype-subset';
 
 /** What `PDFDocument.registerFontkit` takes (pdf-lib does not export the type by name). */
 type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
@@ -17,6 +19,12 @@ export interface FontFace {
   /** The TTF as read from disk: also the key the caching fontkit recognises. */
   bytes: Uint8Array;
   font: FontkitFont;
+  /** Shapes and measures text with this face, remembering the words it has seen. */
+  shaper: FaceShaper;
+  /** The file's tables, for subsetting. */
+  file: TrueTypeFile;
+  /** Whether the face maps a code point to a glyph (remembered: layout asks per character). */
+  covers: (codePoint: number) => boolean;
 }
 
 /** A stretch of text drawn with one face. */
@@ -90,8 +98,21 @@ function glyphMissing(field: string, cp: number): AppError {
   ]);
 }
 
+const formatChars = new Map<string, boolean>();
+
+function isFormatChar(char: string): boolean {
+  // Below U+00AD (the soft hyphen) no character is a format character.
+  if (char.charCodeAt(0) < 0xad) return false;
+  let is = formatChars.get(char);
+  if (is === undefined) {
+    is = FORMAT_CHAR.test(char);
+    formatChars.set(char, is);
+  }
+  return is;
+}
+
 function needsGlyph(char: string): boolean {
-  return char !== '\n' && !FORMAT_CHAR.test(char);
+  return char !== '\n' && !isFormatChar(char);
 }
 
 function loadFontFile(pkg: string, file: string): Uint8Array {
@@ -134,6 +155,20 @@ function primeGlyphCodePoints(font: FontkitFont): void {
   }
 }
 
+function makeFace(id: FaceId, bytes: Uint8Array): FontFace {
+  const font = parseFace(bytes);
+  const coverage = new Map<number, boolean>();
+  const covers = (cp: number) => {
+    let has = coverage.get(cp);
+    if (has === undefined) {
+      has = font.hasGlyphForCodePoint(cp);
+      coverage.set(cp, has);
+    }
+    return has;
+  };
+  return { id, bytes, font, shaper: new FaceShaper(font), file: new TrueTypeFile(bytes), covers };
+}
+
 /**
  * The Unicode fonts every PDF is drawn with, parsed once per process. Noto Sans SC alone is
  * 10 MB; parsing it per document would cost more than the fill itself.
@@ -146,12 +181,8 @@ export class FontLibrary {
   private readonly parsed = new Map<Uint8Array, FontkitFont>();
 
   private constructor() {
-    this.faces = FACE_SOURCES.map((s) => {
-      const bytes = loadFontFile(s.pkg, s.file);
-      return { id: s.id, bytes, font: parseFace(bytes) };
-    });
-    const boldBytes = loadFontFile(BOLD_SOURCE.pkg, BOLD_SOURCE.file);
-    this.bold = { id: 'latin', bytes: boldBytes, font: parseFace(boldBytes) };
+    this.faces = FACE_SOURCES.map((s) => makeFace(s.id, loadFontFile(s.pkg, s.file)));
+    this.bold = makeFace('latin', loadFontFile(BOLD_SOURCE.pkg, BOLD_SOURCE.file));
     for (const face of [...this.faces, this.bold]) this.parsed.set(face.bytes, face.font);
   }
 
@@ -204,7 +235,7 @@ export class FontLibrary {
 
   /** Removes invisible format characters the chosen face has no glyph for. */
   dropUndrawable(text: string, face: FontFace): string {
-    return [...text].filter((c) => !FORMAT_CHAR.test(c) || hasGlyph(face, c)).join('');
+    return [...text].filter((c) => !isFormatChar(c) || hasGlyph(face, c)).join('');
   }
 
   private firstUncoveredByOneFace(chars: string[]): number {
@@ -222,10 +253,7 @@ export class FontLibrary {
  * embedding the face first, so layout can measure synchronously and embed only what it draws.
  */
 export function textWidth(face: FontFace, text: string, size: number): number {
-  const { glyphs } = face.font.layout(text);
-  let units = 0;
-  for (const glyph of glyphs) units += glyph.advanceWidth;
-  return (units / face.font.unitsPerEm) * size;
+  return (face.shaper.advance(text) / face.font.unitsPerEm) * size;
 }
 
 /** Width of runs laid side by side. */
@@ -235,7 +263,7 @@ export function runsWidth(runs: TextRun[], size: number): number {
 
 function hasGlyph(face: FontFace, char: string): boolean {
   const cp = char.codePointAt(0);
-  return cp !== undefined && face.font.hasGlyphForCodePoint(cp);
+  return cp !== undefined && face.covers(cp);
 }
 
 /** Embeds each face at most once per document, subset, on first use. */

@@ -1,98 +1,252 @@
 import {
-  concatTransformationMatrix,
-  drawObject,
   PDFArray,
   PDFDict,
-  PDFDocument,
   PDFName,
   PDFNumber,
   PDFObject,
-  PDFPage,
   PDFRef,
   PDFStream,
-  popGraphicsState,
-  pushGraphicsState,
 } from '@cantoo/pdf-lib';
+import type { FormUpdate } from './pdf-form-filler';
+import {
+  BodyObject,
+  layOutBody,
+  num,
+  pdfLibObject,
+  ref,
+  streamObject,
+  textObject,
+} from './pdf-syntax';
+import { xrefSection } from './pdf-xref';
+import type { PreparedForm } from './prepared-form';
+
+/**
+ * A flattened copy of a fill: every widget's current appearance drawn into its page, and no
+ * form at all. The copy holds only what the pages reach (no field dictionaries, no AcroForm),
+ * which is what other tools expect of a flat file. Everything that does not depend on the case
+ * (the form's page content, fonts and images, and the checkboxes' own appearances) is found and
+ * serialised once per form; a fill adds its page dictionaries, one drawing stream per page,
+ * and the same appearance streams and fonts its live form carries.
+ */
 
 /** Annotation flags (PDF 32000 12.5.3) under which a widget is not drawn. */
 const HIDDEN = 1 << 1;
 const NO_VIEW = 1 << 5;
 
-/**
- * Draws every widget's current appearance into its page and returns a copy of the document
- * with no form at all. The copy matters: pdf-lib writes every object it ever parsed, so
- * flattening in place leaves orphaned field dictionaries that other tools warn about; copying
- * the pages takes only what the pages still reach.
- */
-export async function flattenForm(doc: PDFDocument): Promise<PDFDocument> {
-  for (const page of doc.getPages()) flattenPageWidgets(doc, page);
-  doc.catalog.delete(PDFName.of('AcroForm'));
-  // Subset fonts are written on flush; pages copied before that would point at nothing.
-  await doc.flush();
-  const out = await PDFDocument.create({ updateMetadata: false });
-  const pages = await out.copyPages(doc, doc.getPageIndices());
-  for (const page of pages) out.addPage(page);
-  return out;
+const FLAT_HEADER = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1');
+
+interface FlatPage {
+  ref: PDFRef;
+  /** The page without Parent, Annots and Contents, inherited attributes made its own. */
+  dict: PDFDict;
+  contents: PDFObject[];
+  resources: PDFDict | undefined;
+  /** Annotations that are not widgets stay annotations. */
+  keptAnnots: PDFObject[];
+  /** Widget annotations of this page: object number (0 for a direct one), placement as is. */
+  widgets: { objectNumber: number; dict: PDFDict; unchanged: Placement | undefined }[];
 }
 
-function flattenPageWidgets(doc: PDFDocument, page: PDFPage): void {
-  const annots = page.node.Annots();
-  if (!annots) return;
-  const kept: PDFObject[] = [];
-  for (let i = 0; i < annots.size(); i++) {
-    const entry = annots.get(i);
-    const annot = doc.context.lookup(entry);
-    if (!(annot instanceof PDFDict) || annot.get(PDFName.of('Subtype')) !== PDFName.of('Widget')) {
-      kept.push(entry);
-      continue;
+interface FlatBase {
+  pages: FlatPage[];
+  /** The objects the pages reach, serialised with their own numbers. */
+  objects: BodyObject[];
+}
+
+const flatBases = new WeakMap<PreparedForm, FlatBase>();
+
+function flatBaseOf(form: PreparedForm): FlatBase {
+  let base = flatBases.get(form);
+  if (!base) {
+    base = buildFlatBase(form);
+    flatBases.set(form, base);
+  }
+  return base;
+}
+
+const INHERITED = ['Resources', 'MediaBox', 'CropBox', 'Rotate'];
+
+function buildFlatBase(form: PreparedForm): FlatBase {
+  const { doc } = form;
+  const context = doc.context;
+  const pages: FlatPage[] = [];
+  const excluded = new Set<number>();
+  const root = context.trailerInfo.Root;
+  if (root instanceof PDFRef) excluded.add(root.objectNumber);
+  for (const [objectRef, object] of context.enumerateIndirectObjects()) {
+    if (object instanceof PDFDict && object.get(PDFName.of('Type')) === PDFName.of('Pages')) {
+      excluded.add(objectRef.objectNumber);
     }
-    const appearance = normalAppearance(doc, annot);
-    if (appearance && isVisible(annot)) drawAppearance(page, annot, appearance);
   }
-  if (kept.length > 0) page.node.set(PDFName.of('Annots'), doc.context.obj(kept));
-  else page.node.delete(PDFName.of('Annots'));
+  for (const page of doc.getPages()) {
+    excluded.add(page.ref.objectNumber);
+    const node = page.node;
+    const dict = node.clone();
+    for (const key of ['Parent', 'Annots', 'Contents']) dict.delete(PDFName.of(key));
+    for (const key of INHERITED) {
+      const value = node.getInheritableAttribute(PDFName.of(key));
+      if (value !== undefined && key !== 'Resources') dict.set(PDFName.of(key), value);
+    }
+    dict.delete(PDFName.of('Resources'));
+    const contents = contentsOf(context.lookup(node.get(PDFName.of('Contents'))), node);
+    const keptAnnots: PDFObject[] = [];
+    const widgets: FlatPage['widgets'] = [];
+    const annots = node.Annots();
+    for (let i = 0; i < (annots?.size() ?? 0); i++) {
+      const entry = annots?.get(i);
+      if (!entry) continue;
+      const annot = context.lookup(entry);
+      if (annot instanceof PDFDict && annot.get(PDFName.of('Subtype')) === PDFName.of('Widget')) {
+        widgets.push({
+          objectNumber: entry instanceof PDFRef ? entry.objectNumber : 0,
+          dict: annot,
+          unchanged: placementOf(form, annot),
+        });
+      } else {
+        keptAnnots.push(entry);
+      }
+    }
+    pages.push({ ref: page.ref, dict, contents, resources: node.Resources(), keptAnnots, widgets });
+  }
+  // What the flat pages reach: their own entries, their content and resources, annotations
+  // kept, and every appearance a widget may show (a checkbox's on and off states).
+  const reachable = new Map<number, PDFObject>();
+  const visit = (object: PDFObject | undefined): void => {
+    if (object === undefined) return;
+    if (object instanceof PDFRef) {
+      if (excluded.has(object.objectNumber) || reachable.has(object.objectNumber)) return;
+      const target = context.lookup(object);
+      if (target === undefined) return;
+      reachable.set(object.objectNumber, target);
+      visit(target);
+    } else if (object instanceof PDFDict) {
+      for (const [, value] of object.entries()) visit(value);
+    } else if (object instanceof PDFArray) {
+      for (const value of object.asArray()) visit(value);
+    } else if (object instanceof PDFStream) {
+      visit(object.dict);
+    }
+  };
+  for (const page of pages) {
+    visit(page.dict);
+    page.contents.forEach(visit);
+    visit(page.resources);
+    page.keptAnnots.forEach(visit);
+    for (const widget of page.widgets) visit(widget.dict.get(PDFName.of('AP')));
+  }
+  const objects = [...reachable]
+    .sort(([a], [b]) => a - b)
+    .map(([n, object]) => pdfLibObject(n, object));
+  return { pages, objects };
 }
 
-function isVisible(annot: PDFDict): boolean {
-  const flags = annot.lookup(PDFName.of('F'));
-  const value = flags instanceof PDFNumber ? flags.asNumber() : 0;
-  return (value & (HIDDEN | NO_VIEW)) === 0;
-}
-
-/** The stream a viewer would show now: `/AP /N` itself, or its entry for the `/AS` state. */
-function normalAppearance(doc: PDFDocument, annot: PDFDict): PDFRef | undefined {
-  const ap = annot.lookup(PDFName.of('AP'));
-  if (!(ap instanceof PDFDict)) return undefined;
-  let normal = ap.get(PDFName.of('N'));
-  const resolved = normal ? doc.context.lookup(normal) : undefined;
-  if (resolved instanceof PDFDict) {
-    const state = annot.lookup(PDFName.of('AS'));
-    normal = state instanceof PDFName ? resolved.get(state) : undefined;
+/** The flat copy of `update`'s fill, as a whole new file. */
+export function flattenedCopy(form: PreparedForm, update: FormUpdate): Uint8Array {
+  const base = flatBaseOf(form);
+  const context = form.doc.context;
+  const pagesNumber = update.allocate();
+  const catalogNumber = update.allocate();
+  const infoNumber = update.allocate();
+  // The page's own content runs inside q ... Q, so a state it leaves behind (a transformation,
+  // a colour) cannot move or tint the widgets drawn after it.
+  const saveNumber = update.allocate();
+  const restoreNumber = update.allocate();
+  const objects: BodyObject[] = [
+    ...base.objects,
+    textObject(
+      pagesNumber,
+      `<< /Type /Pages /Kids [${base.pages.map((p) => ref(p.ref.objectNumber)).join(' ')}] /Count ${base.pages.length} >>`,
+    ),
+    textObject(catalogNumber, `<< /Type /Catalog /Pages ${ref(pagesNumber)} >>`),
+    textObject(infoNumber, '<< /Title (Court form) >>'),
+    streamObject(saveNumber, '', Buffer.from('q\n', 'latin1'), false),
+    streamObject(restoreNumber, '', Buffer.from('\nQ\n', 'latin1'), false),
+  ];
+  for (const page of base.pages) {
+    const drawn = drawWidgets(form, update, page);
+    const dict = page.dict.clone();
+    dict.set(PDFName.of('Parent'), PDFRef.of(pagesNumber));
+    const resources = page.resources ? page.resources.clone() : context.obj({});
+    if (drawn.xobjects.size > 0) {
+      const existing = resources.lookup(PDFName.of('XObject'));
+      const xobjects = existing instanceof PDFDict ? existing.clone() : context.obj({});
+      for (const [key, objectNumber] of drawn.xobjects) {
+        xobjects.set(PDFName.of(key), PDFRef.of(objectNumber));
+      }
+      resources.set(PDFName.of('XObject'), xobjects);
+    }
+    dict.set(PDFName.of('Resources'), resources);
+    const contents: PDFObject[] = [
+      PDFRef.of(saveNumber),
+      ...page.contents,
+      PDFRef.of(restoreNumber),
+    ];
+    if (drawn.ops.length > 0) {
+      const drawNumber = update.allocate();
+      objects.push(streamObject(drawNumber, '', Buffer.from(drawn.ops.join('\n'), 'latin1'), true));
+      contents.push(PDFRef.of(drawNumber));
+    }
+    dict.set(PDFName.of('Contents'), context.obj(contents));
+    if (page.keptAnnots.length > 0) dict.set(PDFName.of('Annots'), context.obj(page.keptAnnots));
+    objects.push(pdfLibObject(page.ref.objectNumber, dict));
   }
-  if (normal instanceof PDFRef) {
-    return doc.context.lookup(normal) instanceof PDFStream ? normal : undefined;
-  }
-  return normal instanceof PDFStream ? doc.context.register(normal) : undefined;
+  objects.push(...update.newObjects);
+  return layOutBody(FLAT_HEADER, objects, (offsets, bodyEnd) =>
+    xrefSection('table', offsets, bodyEnd, Math.max(...offsets.keys()) + 1, {
+      root: ref(catalogNumber),
+      info: ref(infoNumber),
+      freeHead: true,
+    }),
+  );
 }
 
 /**
- * Places the appearance where a viewer would (PDF 32000 12.5.5, algorithm 8.1): the form's
- * BBox, transformed by its Matrix, is scaled and moved onto the annotation's Rect.
+ * Places each visible widget's appearance where a viewer would (PDF 32000 12.5.5, algorithm
+ * 8.1): the form's BBox, transformed by its Matrix, is scaled and moved onto the Rect.
  */
-function drawAppearance(page: PDFPage, annot: PDFDict, ref: PDFRef): void {
-  const stream = page.doc.context.lookup(ref, PDFStream);
-  const rect = numbersOf(annot.lookup(PDFName.of('Rect')), [0, 0, 0, 0]);
-  const bbox = numbersOf(stream.dict.lookup(PDFName.of('BBox')), rect);
-  const matrix = numbersOf(stream.dict.lookup(PDFName.of('Matrix')), [1, 0, 0, 1, 0, 0]);
+function drawWidgets(
+  form: PreparedForm,
+  update: FormUpdate,
+  page: FlatPage,
+): { ops: string[]; xobjects: Map<string, number> } {
+  const ops: string[] = [];
+  const xobjects = new Map<string, number>();
+  for (const widget of page.widgets) {
+    const edited = widget.objectNumber ? update.editedDict(widget.objectNumber) : undefined;
+    // A widget this fill did not touch is drawn as the form left it, worked out once.
+    const placement = edited ? placementOf(form, edited) : widget.unchanged;
+    if (!placement) continue;
+    const key = `FlatWidget${xobjects.size + 1}`;
+    xobjects.set(key, placement.objectNumber);
+    ops.push(`q ${placement.matrix} cm /${key} Do Q`);
+  }
+  return { ops, xobjects };
+}
+
+interface Placement {
+  objectNumber: number;
+  /** The `cm` operands that put the appearance on the widget's rectangle. */
+  matrix: string;
+}
+
+/**
+ * Where a viewer would place the widget's appearance (PDF 32000 12.5.5, algorithm 8.1): the
+ * form's BBox, transformed by its Matrix, is scaled and moved onto the Rect. Undefined for a
+ * hidden widget or one without an appearance.
+ */
+function placementOf(form: PreparedForm, dict: PDFDict): Placement | undefined {
+  if (!isVisible(dict)) return undefined;
+  const rect = numbersOf(dict.lookup(PDFName.of('Rect')), [0, 0, 0, 0]);
+  const appearance = normalAppearance(form, dict, rect);
+  if (!appearance) return undefined;
+  const bbox = appearance.bbox;
+  const m = appearance.matrix;
   const corners = [
     [bbox[0], bbox[1]],
     [bbox[2], bbox[1]],
     [bbox[0], bbox[3]],
     [bbox[2], bbox[3]],
-  ].map(([x, y]) => [
-    matrix[0] * x + matrix[2] * y + matrix[4],
-    matrix[1] * x + matrix[3] * y + matrix[5],
-  ]);
+  ].map(([x, y]) => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]]);
   const xs = corners.map((c) => c[0]);
   const ys = corners.map((c) => c[1]);
   const [minX, maxX, minY, maxY] = [
@@ -102,17 +256,65 @@ function drawAppearance(page: PDFPage, annot: PDFDict, ref: PDFRef): void {
     Math.max(...ys),
   ];
   const [rx1, ry1, rx2, ry2] = rect;
-  const rectX = Math.min(rx1, rx2);
-  const rectY = Math.min(ry1, ry2);
   const sx = maxX > minX ? Math.abs(rx2 - rx1) / (maxX - minX) : 1;
   const sy = maxY > minY ? Math.abs(ry2 - ry1) / (maxY - minY) : 1;
-  const name = page.node.newXObject('FlatWidget', ref);
-  page.pushOperators(
-    pushGraphicsState(),
-    concatTransformationMatrix(sx, 0, 0, sy, rectX - minX * sx, rectY - minY * sy),
-    drawObject(name),
-    popGraphicsState(),
-  );
+  const tx = Math.min(rx1, rx2) - minX * sx;
+  const ty = Math.min(ry1, ry2) - minY * sy;
+  return {
+    objectNumber: appearance.objectNumber,
+    matrix: `${num(sx)} 0 0 ${num(sy)} ${num(tx)} ${num(ty)}`,
+  };
+}
+
+/** The page's content streams as refs: `/Contents` may be one stream or an array, even an indirect one. */
+function contentsOf(resolved: PDFObject | undefined, node: PDFDict): PDFObject[] {
+  if (resolved instanceof PDFArray) return resolved.asArray();
+  const entry = node.get(PDFName.of('Contents'));
+  return entry instanceof PDFRef ? [entry] : [];
+}
+
+function isVisible(annot: PDFDict): boolean {
+  const flags = annot.lookup(PDFName.of('F'));
+  const value = flags instanceof PDFNumber ? flags.asNumber() : 0;
+  return (value & (HIDDEN | NO_VIEW)) === 0;
+}
+
+interface Appearance {
+  objectNumber: number;
+  bbox: number[];
+  matrix: number[];
+}
+
+const IDENTITY = [1, 0, 0, 1, 0, 0];
+
+/** The stream a viewer would show now: `/AP /N` itself, or its entry for the `/AS` state. */
+function normalAppearance(
+  form: PreparedForm,
+  annot: PDFDict,
+  rect: number[],
+): Appearance | undefined {
+  const context = form.doc.context;
+  const ap = annot.lookup(PDFName.of('AP'));
+  if (!(ap instanceof PDFDict)) return undefined;
+  let normal = ap.get(PDFName.of('N'));
+  const resolved = normal instanceof PDFRef ? context.lookup(normal) : normal;
+  if (resolved instanceof PDFDict) {
+    const state = annot.lookup(PDFName.of('AS'));
+    normal = state instanceof PDFName ? resolved.get(state) : undefined;
+  }
+  if (!(normal instanceof PDFRef)) return undefined;
+  if (normal.objectNumber >= form.base.nextNumber) {
+    // Streams of this fill are drawn at the widget's own size.
+    const size = [0, 0, Math.abs(rect[2] - rect[0]), Math.abs(rect[3] - rect[1])];
+    return { objectNumber: normal.objectNumber, bbox: size, matrix: IDENTITY };
+  }
+  const stream = context.lookup(normal);
+  if (!(stream instanceof PDFStream)) return undefined;
+  return {
+    objectNumber: normal.objectNumber,
+    bbox: numbersOf(stream.dict.lookup(PDFName.of('BBox')), rect),
+    matrix: numbersOf(stream.dict.lookup(PDFName.of('Matrix')), IDENTITY),
+  };
 }
 
 function numbersOf(obj: PDFObject | undefined, fallback: number[]): number[] {

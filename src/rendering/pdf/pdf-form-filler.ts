@@ -1,22 +1,22 @@
-import {
-  PDFBool,
-  PDFCheckBox,
-  PDFDocument,
-  PDFDropdown,
-  PDFField,
-  PDFForm,
-  PDFName,
-  PDFOptionList,
-  PDFRadioGroup,
-  PDFTextField,
-} from '@cantoo/pdf-lib';
+import { PDFDict, PDFHexString, PDFName, PDFNumber, PDFObject, PDFRef } from '@cantoo/pdf-lib';
 import { AppError } from '../../common/errors/app-error';
-import { ErrorCode, ErrorDetail } from '../../common/errors/error-code';
+import { ErrorDetail } from '../../common/errors/error-code';
 import type { FieldValue } from '../../packs/form-mapping';
-import { cleanText, DocumentFonts } from './font-library';
-import { flattenForm } from './pdf-flatten';
-import { KEEP_METADATA, setNeutralMetadata } from './neutral-metadata';
-import { fillTextField, Overflow, TextValue } from './text-field-appearance';
+import { FontLibrary } from './font-library';
+import { flattenedCopy } from './pdf-flatten';
+import { BodyObject, layOutBody, pdfLibObject, ref, streamObject, utf16Hex } from './pdf-syntax';
+import { xrefSection } from './pdf-xref';
+import { FieldInfo, PreparedForm, preparedForm, WidgetInfo } from './prepared-form';
+import { SubsetFonts } from './subset-fonts';
+import {
+  AppearanceDraft,
+  appearanceStream,
+  layoutChoice,
+  layoutTextField,
+  Overflow,
+  recordGlyphs,
+  TextValue,
+} from './text-field-appearance';
 
 export type { Overflow } from './text-field-appearance';
 export { MIN_AUTO_FONT_SIZE } from './text-field-appearance';
@@ -26,9 +26,14 @@ export interface FillOptions {
   flatten: boolean;
   /**
    * With `flatten: false`, also return a flattened copy of the same fill, so a packet gets the
-   * live form and the copy it merges from one load and one fill.
+   * live form and the copy it merges from one fill.
    */
   alsoFlat?: boolean;
+  /**
+   * The template's SHA-256 when the caller knows it (the pack loader does): the key under
+   * which the parsed form is kept. Computed from the bytes otherwise.
+   */
+  templateSha256?: string;
 }
 
 export interface FillResult {
@@ -39,66 +44,204 @@ export interface FillResult {
 }
 
 type Target =
-  | { kind: 'text'; value: TextValue; field: PDFTextField }
-  | { kind: 'checkbox'; field: PDFCheckBox; onState: string | undefined }
-  | { kind: 'radio'; field: PDFRadioGroup; option: string }
-  | { kind: 'list'; field: PDFDropdown | PDFOptionList; option: string };
+  | { kind: 'text'; value: TextValue; field: Extract<FieldInfo, { kind: 'text' }> }
+  | { kind: 'checkbox'; field: FieldInfo; onState: string | undefined }
+  | { kind: 'radio'; field: Extract<FieldInfo, { kind: 'radio group' }>; option: string }
+  | {
+      kind: 'list';
+      field: Extract<FieldInfo, { kind: 'dropdown' | 'option list' }>;
+      option: string;
+    };
 
-/** Fills a prepared (unencrypted) PDF form; see FieldValue for what each value asks. */
+/**
+ * Fills a prepared (unencrypted) PDF form; see FieldValue for what each value asks.
+ *
+ * The form is parsed once per process and kept. A fill writes an incremental update: the form's
+ * own bytes, unchanged, followed by the field dictionaries it changed, the appearance streams of
+ * the fields it filled and the font subsets they draw with, and a cross-reference section that
+ * points back at the form's own.
+ */
 export async function fillForm(
   template: Uint8Array,
   values: FieldValue[],
   options: FillOptions,
 ): Promise<FillResult> {
-  const doc = await loadTemplate(template);
-  const fonts = new DocumentFonts(doc);
-  const form = doc.getForm();
-  const targets = resolveTargets(values, fieldsByName(form));
-  const overflows: Overflow[] = [];
-  for (const target of targets) {
-    const overflow = await applyTarget(target, fonts);
-    if (overflow) overflows.push(overflow);
-  }
-  // Our appearance streams are the truth: a viewer regenerating them would fall back to the
-  // field's own font, which cannot draw most of the world's names.
-  form.acroForm.dict.set(PDFName.of('NeedAppearances'), PDFBool.False);
-  if (options.flatten) return { bytes: await saveNeutral(await flattenForm(doc)), overflows };
-  // Live first: flattening takes the form out of `doc`.
-  const bytes = await saveNeutral(doc);
-  const flatBytes = options.alsoFlat ? await saveNeutral(await flattenForm(doc)) : undefined;
+  const form = await preparedForm(template, options.templateSha256);
+  const update = new FormUpdate(form);
+  const overflows = update.apply(resolveTargets(values, form.fields));
+  update.writeAppearances();
+  if (options.flatten) return { bytes: flattenedCopy(form, update), overflows };
+  const bytes = update.liveBytes();
+  const flatBytes = options.alsoFlat ? flattenedCopy(form, update) : undefined;
   return { bytes, flatBytes, overflows };
 }
 
-function saveNeutral(doc: PDFDocument): Promise<Uint8Array> {
-  setNeutralMetadata(doc, 'Court form');
-  return doc.save({ updateFieldAppearances: false });
-}
+/**
+ * What one fill changes: copies of the dictionaries it edits (the parsed form is shared and
+ * never touched) and the new objects, numbered after the form's own.
+ */
+export class FormUpdate {
+  private readonly edited = new Map<number, PDFDict>();
+  private readonly drafts: AppearanceDraft[] = [];
+  private readonly fonts = new SubsetFonts();
+  private readonly library = FontLibrary.shared();
+  /** New objects: fonts and appearance streams, shared by the live form and a flat copy. */
+  readonly newObjects: BodyObject[] = [];
+  private next: number;
 
-async function loadTemplate(template: Uint8Array): Promise<PDFDocument> {
-  try {
-    return await PDFDocument.load(template, KEEP_METADATA);
-  } catch (e: unknown) {
-    const reason = e instanceof Error ? e.name : 'unknown error';
-    throw new AppError(ErrorCode.RenderFailed, `The form template cannot be read (${reason})`);
+  constructor(readonly form: PreparedForm) {
+    this.next = form.base.nextNumber;
+  }
+
+  allocate(): number {
+    return this.next++;
+  }
+
+  /** This fill's copy of a dictionary of the form, if it changed it. */
+  editedDict(objectNumber: number): PDFDict | undefined {
+    return this.edited.get(objectNumber);
+  }
+
+  apply(targets: Target[]): Overflow[] {
+    const overflows: Overflow[] = [];
+    for (const target of targets) {
+      const overflow = this.applyTarget(target);
+      if (overflow) overflows.push(overflow);
+    }
+    return overflows;
+  }
+
+  private edit(objectRef: PDFRef, original: PDFDict): PDFDict {
+    let dict = this.edited.get(objectRef.objectNumber);
+    if (!dict) {
+      dict = original.clone();
+      this.edited.set(objectRef.objectNumber, dict);
+    }
+    return dict;
+  }
+
+  private set(field: FieldInfo, key: string, value: PDFObject | undefined): void {
+    const dict = this.edit(field.ref, field.dict);
+    if (value === undefined) dict.delete(PDFName.of(key));
+    else dict.set(PDFName.of(key), value);
+  }
+
+  private setWidget(widget: WidgetInfo, key: string, value: PDFObject): void {
+    this.edit(widget.ref, widget.dict).set(PDFName.of(key), value);
+  }
+
+  private applyTarget(target: Target): Overflow | undefined {
+    switch (target.kind) {
+      case 'text': {
+        const fill = layoutTextField(target.field, target.value, this.library);
+        this.set(target.field, 'V', fill.value ? PDFHexString.of(utf16Hex(fill.value)) : undefined);
+        this.clearRichText(target.field);
+        this.drafts.push(...fill.drafts);
+        return fill.overflow;
+      }
+      case 'checkbox':
+        this.setButtons(target.field, target.onState);
+        return undefined;
+      case 'radio':
+        this.setButtons(target.field, radioOnValue(target.field, target.option));
+        return undefined;
+      case 'list': {
+        const field = target.field;
+        if (!field.options.includes(target.option)) this.setFlag(field, EDIT_FLAG);
+        this.set(field, 'V', PDFHexString.of(utf16Hex(target.option)));
+        this.drafts.push(...layoutChoice(field, target.option, this.library).drafts);
+        return undefined;
+      }
+    }
+  }
+
+  /**
+   * Writes `/V` and each widget's `/AS`: on-states are often `1`, `3` or `On`, and widgets of
+   * one field can carry different ones; a widget is on exactly when its own on-state is the
+   * field's value. `undefined` turns every widget off.
+   */
+  private setButtons(field: FieldInfo, onState: string | undefined): void {
+    this.set(field, 'V', PDFName.of(onState ?? 'Off'));
+    for (const widget of field.widgets) {
+      const isOn = onState !== undefined && widget.onValue === onState;
+      this.setWidget(widget, 'AS', PDFName.of(isOn ? onState : 'Off'));
+    }
+  }
+
+  /** Rich text would be shown instead of our plain value by viewers that support it. */
+  private clearRichText(field: FieldInfo): void {
+    const flags = flagsOf(this.edit(field.ref, field.dict));
+    if (flags & RICH_TEXT_FLAG) this.set(field, 'Ff', PDFNumber.of(flags & ~RICH_TEXT_FLAG));
+  }
+
+  private setFlag(field: FieldInfo, flag: number): void {
+    this.set(field, 'Ff', PDFNumber.of(flagsOf(this.edit(field.ref, field.dict)) | flag));
+  }
+
+  /** Fonts first (their subsets number the glyphs), then one stream per drawn widget. */
+  writeAppearances(): void {
+    for (const draft of this.drafts) recordGlyphs(draft, this.fonts);
+    this.newObjects.push(...this.fonts.write(() => this.allocate()));
+    const context = this.form.doc.context;
+    for (const draft of this.drafts) {
+      const stream = appearanceStream(draft, this.fonts);
+      const objectNumber = this.allocate();
+      const content = Buffer.from(stream.content, 'latin1');
+      this.newObjects.push(
+        streamObject(objectNumber, stream.dictEntries, content, content.length > COMPRESS_OVER),
+      );
+      this.setWidget(draft.widget, 'AP', context.obj({ N: PDFRef.of(objectNumber) }));
+    }
+  }
+
+  /** Every object this fill changed or added. */
+  changedObjects(): BodyObject[] {
+    const changed = [...this.edited].map(([n, dict]) => pdfLibObject(n, dict));
+    return [...this.form.base.fixedObjects, ...changed, ...this.newObjects];
+  }
+
+  /** The form's bytes followed by this fill as an incremental update. */
+  liveBytes(): Uint8Array {
+    const { base } = this.form;
+    const objects = this.changedObjects();
+    return layOutBody(base.bytes, objects, (offsets, bodyEnd) =>
+      xrefSection(base.xrefStyle, offsets, bodyEnd, this.next, {
+        root: base.root,
+        info: ref(base.infoNumber),
+        id: base.id,
+        prev: base.prevOffset,
+      }),
+    );
   }
 }
 
-/** One map up front: `form.getTextField(name)` per value walks every field each time. */
-function fieldsByName(form: PDFForm): Map<string, PDFField> {
-  return new Map(form.getFields().map((f) => [f.getName(), f]));
+/** Streams shorter than this stay uncompressed: deflating them costs more than it saves. */
+const COMPRESS_OVER = 2048;
+/** Field flags (PDF 32000 tables 226 and 230). */
+const RICH_TEXT_FLAG = 1 << 25;
+const EDIT_FLAG = 1 << 18;
+
+function flagsOf(dict: PDFDict): number {
+  const ff = dict.lookup(PDFName.of('Ff'));
+  return ff instanceof PDFNumber ? ff.asNumber() : 0;
 }
 
-function fieldKind(field: PDFField): string {
-  if (field instanceof PDFTextField) return 'text';
-  if (field instanceof PDFCheckBox) return 'checkbox';
-  if (field instanceof PDFRadioGroup) return 'radio group';
-  if (field instanceof PDFDropdown) return 'dropdown';
-  if (field instanceof PDFOptionList) return 'option list';
-  return field.constructor.name.replace(/^PDF/, '').toLowerCase();
+/** The on-state a radio option stands for: through `/Opt` when the field has one. */
+function radioOnValue(
+  field: Extract<FieldInfo, { kind: 'radio group' }>,
+  option: string,
+): string | undefined {
+  const onValues = field.widgets.map((w) => w.onValue).filter((v): v is string => v !== undefined);
+  if (!field.exportValues) return onValues.includes(option) ? option : undefined;
+  let chosen: string | undefined;
+  field.exportValues.forEach((value, i) => {
+    if (value === option) chosen = onValues[i];
+  });
+  return chosen;
 }
 
 /** Checks every value against the form first, so one error lists every problem at once. */
-function resolveTargets(values: FieldValue[], fields: Map<string, PDFField>): Target[] {
+function resolveTargets(values: FieldValue[], fields: Map<string, FieldInfo>): Target[] {
   const problems: ErrorDetail[] = [];
   const seen = new Set<string>();
   const targets: Target[] = [];
@@ -121,7 +264,11 @@ function resolveTargets(values: FieldValue[], fields: Map<string, PDFField>): Ta
   return targets;
 }
 
-function wrongType(value: FieldValue, field: PDFField): ErrorDetail {
+function fieldKind(field: FieldInfo): string {
+  return field.kind === 'other' ? field.typeName : field.kind;
+}
+
+function wrongType(value: FieldValue, field: FieldInfo): ErrorDetail {
   return {
     field: value.field,
     message: `is a ${fieldKind(field)} field and cannot take a ${value.kind} value`,
@@ -130,14 +277,12 @@ function wrongType(value: FieldValue, field: PDFField): ErrorDetail {
   };
 }
 
-function toTarget(value: FieldValue, field: PDFField): Target | ErrorDetail {
+function toTarget(value: FieldValue, field: FieldInfo): Target | ErrorDetail {
   switch (value.kind) {
     case 'text':
-      return field instanceof PDFTextField
-        ? { kind: 'text', value, field }
-        : wrongType(value, field);
+      return field.kind === 'text' ? { kind: 'text', value, field } : wrongType(value, field);
     case 'checkbox':
-      return field instanceof PDFCheckBox
+      return field.kind === 'checkbox'
         ? checkboxTarget(value.field, field, value.checked)
         : wrongType(value, field);
     case 'choice':
@@ -145,15 +290,15 @@ function toTarget(value: FieldValue, field: PDFField): Target | ErrorDetail {
   }
 }
 
-function onStatesOf(field: PDFCheckBox | PDFRadioGroup): string[] {
-  return field.acroField.getWidgets().map((w) => w.getOnValue()?.decodeText() ?? '');
+function onStatesOf(field: FieldInfo): string[] {
+  return field.widgets.map((w) => w.onValue ?? '');
 }
 
 /**
  * `checked: true` needs one on-state: a checkbox whose widgets have different on-states is a
  * radio group in disguise, and takes a `choice` naming which one.
  */
-function checkboxTarget(name: string, field: PDFCheckBox, checked: boolean): Target | ErrorDetail {
+function checkboxTarget(name: string, field: FieldInfo, checked: boolean): Target | ErrorDetail {
   if (!checked) return { kind: 'checkbox', field, onState: undefined };
   const states = [...new Set(onStatesOf(field))];
   if (states.includes('')) {
@@ -171,16 +316,19 @@ function checkboxTarget(name: string, field: PDFCheckBox, checked: boolean): Tar
 
 function choiceTarget(
   name: string,
-  field: PDFField,
+  field: FieldInfo,
   option: string,
 ): Target | ErrorDetail | undefined {
   let options: string[];
-  if (field instanceof PDFCheckBox) options = onStatesOf(field);
-  else if (field instanceof PDFRadioGroup || field instanceof PDFOptionList)
-    options = field.getOptions();
-  else if (field instanceof PDFDropdown) options = field.getOptions();
+  if (field.kind === 'checkbox') options = onStatesOf(field);
+  else if (
+    field.kind === 'radio group' ||
+    field.kind === 'dropdown' ||
+    field.kind === 'option list'
+  )
+    options = field.options;
   else return undefined;
-  const editable = field instanceof PDFDropdown && field.isEditable();
+  const editable = field.kind === 'dropdown' && field.editable;
   if (!options.includes(option) && !editable) {
     return {
       field: name,
@@ -188,49 +336,7 @@ function choiceTarget(
       options,
     };
   }
-  if (field instanceof PDFCheckBox) return { kind: 'checkbox', field, onState: option };
-  if (field instanceof PDFRadioGroup) return { kind: 'radio', field, option };
-  return { kind: 'list', field: field as PDFDropdown | PDFOptionList, option };
-}
-
-async function applyTarget(target: Target, fonts: DocumentFonts): Promise<Overflow | undefined> {
-  switch (target.kind) {
-    case 'text':
-      return fillTextField(target.field, target.value, fonts);
-    case 'checkbox':
-      setCheckboxState(target.field, target.onState);
-      return undefined;
-    case 'radio':
-      target.field.select(target.option);
-      return undefined;
-    case 'list':
-      await selectListOption(target.field, target.option, fonts);
-      return undefined;
-  }
-}
-
-/**
- * Writes `/V` and each widget's `/AS` ourselves: on-states are often `1`, `3` or `On`, and
- * widgets of one field can carry different ones; a widget is on exactly when its own on-state
- * is the field's value. `undefined` turns every widget off.
- */
-function setCheckboxState(field: PDFCheckBox, onState: string | undefined): void {
-  const value = PDFName.of(onState ?? 'Off');
-  field.acroField.dict.set(PDFName.of('V'), value);
-  for (const widget of field.acroField.getWidgets()) {
-    const own = widget.getOnValue();
-    const isOn = onState !== undefined && own?.decodeText() === onState;
-    widget.setAppearanceState(isOn && own ? own : PDFName.of('Off'));
-  }
-}
-
-async function selectListOption(
-  field: PDFDropdown | PDFOptionList,
-  option: string,
-  fonts: DocumentFonts,
-): Promise<void> {
-  const text = cleanText(option);
-  const face = fonts.library.faceFor(text, field.getName());
-  field.select(option);
-  field.updateAppearances(await fonts.embed(face));
+  if (field.kind === 'checkbox') return { kind: 'checkbox', field, onState: option };
+  if (field.kind === 'radio group') return { kind: 'radio', field, option };
+  return { kind: 'list', field, option };
 }

@@ -1,39 +1,11 @@
-import {
-  adjustDimsForRotation,
-  beginMarkedContent,
-  beginText,
-  clip,
-  closePath,
-  cmyk,
-  Color,
-  drawRectangle,
-  degrees,
-  endMarkedContent,
-  endPath,
-  endText,
-  grayscale,
-  lineTo,
-  moveTo,
-  PDFFont,
-  PDFName,
-  PDFOperator,
-  PDFTextField,
-  PDFWidgetAnnotation,
-  popGraphicsState,
-  pushGraphicsState,
-  reduceRotation,
-  rgb,
-  rotateInPlace,
-  setFillingColor,
-  setFontAndSize,
-  setTextMatrix,
-  showText,
-  TextAlignment,
-} from '@cantoo/pdf-lib';
+import { TextAlignment } from '@cantoo/pdf-lib';
 import { AppError } from '../../common/errors/app-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import type { FieldValue } from '../../packs/form-mapping';
-import { cleanText, DocumentFonts, FontFace, runsWidth, TextRun } from './font-library';
+import { cleanText, FontFace, FontLibrary, runsWidth, TextRun } from './font-library';
+import { num } from './pdf-syntax';
+import type { TextSpec, WidgetInfo } from './prepared-form';
+import type { SubsetFonts } from './subset-fonts';
 import { wrapText } from './text-layout';
 
 /** Auto-sized (`0 Tf`) fields never shrink below this: smaller is unreadable on a filing. */
@@ -54,17 +26,6 @@ export interface Overflow {
   text: string;
 }
 
-interface TextSpec {
-  multiline: boolean;
-  /** Comb fields spread MaxLen cells across the box, one character each. */
-  combCells: number | undefined;
-  maxLength: number | undefined;
-  alignment: TextAlignment;
-  /** From the field's `/DA`; 0 means size to fit. */
-  fontSize: number;
-  textColor: Color;
-}
-
 interface PlacedLine {
   runs: TextRun[];
   x: number;
@@ -74,6 +35,28 @@ interface PlacedLine {
 interface WidgetLayout {
   fontSize: number;
   lines: PlacedLine[];
+}
+
+/** One widget's appearance, laid out, waiting for its fonts to be written. */
+export interface AppearanceDraft {
+  widget: WidgetInfo;
+  spec: TextSpec;
+  layout: WidgetLayout;
+}
+
+/** What filling a text field comes to: the value it stores and how each widget shows it. */
+export interface TextFill {
+  /** The field's new `/V`; empty removes it. */
+  value: string;
+  drafts: AppearanceDraft[];
+  overflow?: Overflow;
+}
+
+/** A field's widgets and how its text is drawn: what layout needs of a field. */
+export interface LayoutTarget {
+  name: string;
+  widgets: WidgetInfo[];
+  spec: TextSpec;
 }
 
 interface Inner {
@@ -90,31 +73,27 @@ interface Metrics {
   descent: number;
 }
 
-type Fit = Map<PDFWidgetAnnotation, WidgetLayout>;
+type Fit = Map<WidgetInfo, WidgetLayout>;
 
 /**
- * Sets a text field's value and draws its appearance with our Unicode fonts, measured against
- * every widget's own rectangle. Text that does not fit is replaced by the overflow label and
- * returned; without an overflow rule it is an error naming the field, never a truncation.
+ * Lays a text value out in every widget of its field, measured against each widget's own
+ * rectangle, with our Unicode fonts. Text that does not fit is replaced by the overflow label
+ * and returned; without an overflow rule it is an error naming the field, never a truncation.
  */
-export async function fillTextField(
-  field: PDFTextField,
+export function layoutTextField(
+  field: LayoutTarget,
   value: TextValue,
-  fonts: DocumentFonts,
-): Promise<Overflow | undefined> {
+  library: FontLibrary,
+): TextFill {
   const name = value.field;
-  const spec = textSpecOf(field);
-  const full = prepareText(value.text, spec, fonts, name);
+  const { spec } = field;
+  const full = prepareText(value.text, spec, library, name);
   if (full === '') {
     // Nothing to measure: an empty value must never overflow, however small the box.
-    await writeText(field, '', emptyFit(field), spec, fonts);
-    return undefined;
+    return { value: '', drafts: drafts(emptyFit(field), spec) };
   }
-  const fitted = layoutField(field, full, spec, fonts, name);
-  if (fitted) {
-    await writeText(field, full, fitted, spec, fonts);
-    return undefined;
-  }
+  const fitted = layoutField(field, full, library, name);
+  if (fitted) return { value: full, drafts: drafts(fitted, spec) };
   if (!value.overflow) {
     throw AppError.validation([
       {
@@ -124,58 +103,91 @@ export async function fillTextField(
       },
     ]);
   }
-  const label = prepareText(value.overflow.label, spec, fonts, name);
-  const labelled = layoutField(field, label, spec, fonts, name);
+  const label = prepareText(value.overflow.label, spec, library, name);
+  const labelled = layoutField(field, label, library, name);
   if (!labelled) {
     throw new AppError(ErrorCode.RenderFailed, `The overflow label does not fit ${name}`, [
       { field: name, message: 'the overflow label itself does not fit this form field' },
     ]);
   }
-  await writeText(field, label, labelled, spec, fonts);
-  return { field: name, heading: value.overflow.heading, text: cleanText(value.text) };
+  return {
+    value: label,
+    drafts: drafts(labelled, spec),
+    overflow: { field: name, heading: value.overflow.heading, text: cleanText(value.text) },
+  };
+}
+
+/**
+ * A selected option drawn on one line of the choice field's box: at the field's size when it
+ * fits, else shrunk, and at the smallest size (clipped) rather than not at all.
+ */
+export function layoutChoice(field: LayoutTarget, option: string, library: FontLibrary): TextFill {
+  const text = prepareText(option, field.spec, library, field.name);
+  const fit: Fit = new Map();
+  const runs = library.runsFor(text, field.name);
+  const metrics = metricsOf(runs, library.faces[0]);
+  for (const widget of field.widgets) {
+    const inner = innerBox(widget, field.spec);
+    const layout =
+      layoutSingleLine(text, inner, field.spec, metrics, (t) => library.runsFor(t, field.name)) ??
+      forcedLine(runs, inner, field.spec, metrics);
+    fit.set(widget, layout);
+  }
+  return { value: option, drafts: drafts(fit, field.spec) };
+}
+
+function drafts(fit: Fit, spec: TextSpec): AppearanceDraft[] {
+  return [...fit].map(([widget, layout]) => ({ widget, spec, layout }));
 }
 
 /**
  * Clean text that every character of can be drawn: single-line fields read line breaks as
  * spaces, and invisible format characters no face draws are dropped. GlyphMissing otherwise.
  */
-function prepareText(text: string, spec: TextSpec, fonts: DocumentFonts, field: string): string {
+function prepareText(text: string, spec: TextSpec, library: FontLibrary, field: string): string {
   const clean = cleanText(text);
   const oneLine = spec.multiline ? clean : clean.replace(/\n+/g, ' ');
-  const runs = fonts.library.runsFor(oneLine, field);
-  return runs.map((r) => fonts.library.dropUndrawable(r.text, r.face)).join('');
+  const runs = library.runsFor(oneLine, field);
+  return runs.map((r) => library.dropUndrawable(r.text, r.face)).join('');
 }
 
 /** Lays the text out in every widget of the field; undefined when any widget cannot hold it. */
 function layoutField(
-  field: PDFTextField,
+  field: LayoutTarget,
   text: string,
-  spec: TextSpec,
-  fonts: DocumentFonts,
+  library: FontLibrary,
   name: string,
 ): Fit | undefined {
-  // MaxLen counts what pdf-lib counts (UTF-16 units), so setText never refuses what we accept.
+  const { spec } = field;
+  // MaxLen counts UTF-16 units, as viewers and pdf-lib do.
   if (spec.maxLength !== undefined && text.length > spec.maxLength) return undefined;
-  const shaper = (t: string) => fonts.library.runsFor(t, name);
-  const metrics = metricsOf(fonts.library.runsFor(text, name), fonts.library.faces[0]);
-  // Widths scale with the size, and shaping is the slow part: a long narrative is wrapped at
-  // up to a dozen sizes, so each piece is shaped once at 1 pt for all of them and every widget.
+  const shaper = (t: string) => library.runsFor(t, name);
+  const runs = shaper(text);
+  const metrics = metricsOf(runs, library.faces[0]);
   const unitWidths = new Map<string, number>();
-  const widthAtOne = (t: string) => {
-    let w = unitWidths.get(t);
-    if (w === undefined) {
-      w = runsWidth(shaper(t), 1);
-      unitWidths.set(t, w);
-    }
-    return w;
+  const measure: Measure = {
+    shape: shaper,
+    widthAtOne: (t) => {
+      // A narrative is wrapped at up to a dozen sizes: each piece is measured once for all.
+      let w = unitWidths.get(t);
+      if (w === undefined) {
+        w = runsWidth(shaper(t), 1);
+        unitWidths.set(t, w);
+      }
+      return w;
+    },
+    inkAtOne: runs.reduce(
+      (sum, r) => sum + r.face.shaper.inkAdvance(r.text) / r.face.font.unitsPerEm,
+      0,
+    ),
   };
   const fit: Fit = new Map();
-  for (const widget of field.acroField.getWidgets()) {
+  for (const widget of field.widgets) {
     const inner = innerBox(widget, spec);
     const layout = spec.combCells
       ? layoutComb(text, inner, spec, metrics, shaper)
       : spec.multiline
-        ? layoutMultiline(text, inner, spec, metrics, shaper, widthAtOne)
+        ? layoutMultiline(text, inner, spec, metrics, measure)
         : layoutSingleLine(text, inner, spec, metrics, shaper);
     if (!layout) return undefined;
     fit.set(widget, layout);
@@ -184,165 +196,111 @@ function layoutField(
 }
 
 /** Every widget with no lines: the box and border are still drawn, so no stale text shows. */
-function emptyFit(field: PDFTextField): Fit {
-  return new Map(field.acroField.getWidgets().map((w) => [w, { fontSize: 0, lines: [] }]));
+function emptyFit(field: LayoutTarget): Fit {
+  return new Map(field.widgets.map((w) => [w, { fontSize: 0, lines: [] }]));
 }
 
-async function writeText(
-  field: PDFTextField,
-  text: string,
-  fit: Fit,
-  spec: TextSpec,
-  fonts: DocumentFonts,
-): Promise<void> {
-  field.setText(text);
-  for (const [widget, layout] of fit) {
-    const faces = new Set(layout.lines.flatMap((l) => l.runs.map((r) => r.face)));
-    const embedded = new Map<FontFace, PDFFont>();
-    for (const face of faces) embedded.set(face, await fonts.embed(face));
-    setAppearance(field, widget, layout, spec, embedded);
+/** Records the glyphs a draft draws, so the fonts can be subset before streams are written. */
+export function recordGlyphs(draft: AppearanceDraft, fonts: SubsetFonts): void {
+  for (const line of draft.layout.lines) {
+    for (const run of line.runs) fonts.use(run.face, run.face.shaper.shape(run.text).glyphs);
   }
+}
+
+/** The widget's normal appearance: form XObject dictionary entries and content. */
+export interface AppearanceStream {
+  dictEntries: string;
+  content: string;
 }
 
 /**
  * Writes the widget's normal appearance ourselves: pdf-lib's providers take one font per
  * field, and a value may need several (a Latin alias beside an Arabic one).
  */
-function setAppearance(
-  field: PDFTextField,
-  widget: PDFWidgetAnnotation,
-  layout: WidgetLayout,
-  spec: TextSpec,
-  fonts: Map<FontFace, PDFFont>,
-): void {
-  const context = field.acroField.dict.context;
-  const rect = widget.getRectangle();
-  const rotation = reduceRotation(widget.getAppearanceCharacteristics()?.getRotation());
-  const { width, height } = adjustDimsForRotation(
-    { width: Math.abs(rect.width), height: Math.abs(rect.height) },
-    rotation,
-  );
-  const ops = [
-    ...rotateInPlace({ width: Math.abs(rect.width), height: Math.abs(rect.height), rotation }),
-    ...fieldBox(widget, width, height, spec),
-    beginMarkedContent('Tx'),
-    pushGraphicsState(),
-    ...textOperators(layout, spec, fonts),
-    popGraphicsState(),
-    endMarkedContent(),
-    popGraphicsState(),
-  ];
-  const resources = Object.fromEntries([...fonts.values()].map((f) => [f.name, f.ref]));
-  const stream = context.formXObject(ops, {
-    Resources: { Font: resources },
-    BBox: context.obj([0, 0, Math.abs(rect.width), Math.abs(rect.height)]),
-    Matrix: context.obj([1, 0, 0, 1, 0, 0]),
-  });
-  widget.dict.set(PDFName.of('AP'), context.obj({ N: context.register(stream) }));
-}
-
-/** Background and border as the widget's /MK asks, then a clip to the text area. */
-function fieldBox(
-  widget: PDFWidgetAnnotation,
-  width: number,
-  height: number,
-  spec: TextSpec,
-): PDFOperator[] {
-  const mk = widget.getAppearanceCharacteristics();
-  const borderWidth = widget.getBorderStyle()?.getWidth() ?? 0;
-  const inset = borderWidth + paddingOf(spec);
-  return [
-    pushGraphicsState(),
-    ...drawRectangle({
-      x: borderWidth / 2,
-      y: borderWidth / 2,
-      width: width - borderWidth,
-      height: height - borderWidth,
-      borderWidth,
-      color: colorOf(mk?.getBackgroundColor()),
-      borderColor: colorOf(mk?.getBorderColor()),
-      rotate: degrees(0),
-      xSkew: degrees(0),
-      ySkew: degrees(0),
-    }),
-    moveTo(inset, inset),
-    lineTo(inset, height - inset),
-    lineTo(width - inset, height - inset),
-    lineTo(width - inset, inset),
-    closePath(),
-    clip(),
-    endPath(),
-  ];
-}
-
-function textOperators(
-  layout: WidgetLayout,
-  spec: TextSpec,
-  fonts: Map<FontFace, PDFFont>,
-): PDFOperator[] {
-  const ops = [beginText(), setFillingColor(spec.textColor)];
+export function appearanceStream(draft: AppearanceDraft, fonts: SubsetFonts): AppearanceStream {
+  const { widget, layout, spec } = draft;
+  const rectWidth = Math.abs(widget.rect.width);
+  const rectHeight = Math.abs(widget.rect.height);
+  const quarterTurn = widget.rotation === 90 || widget.rotation === 270;
+  const width = quarterTurn ? rectHeight : rectWidth;
+  const height = quarterTurn ? rectWidth : rectHeight;
+  const faces = new Set<FontFace>();
+  const text: string[] = ['BT', spec.textColor];
   for (const line of layout.lines) {
     let x = line.x;
     for (const run of line.runs) {
-      const font = fonts.get(run.face);
-      if (!font) continue;
-      ops.push(
-        setFontAndSize(font.name, layout.fontSize),
-        setTextMatrix(1, 0, 0, 1, x, line.y),
-        showText(font.encodeText(run.text)),
+      faces.add(run.face);
+      const font = fonts.placedFont(run.face);
+      const glyphs = run.face.shaper.shape(run.text).glyphs;
+      text.push(
+        `/${font.resource} ${num(layout.fontSize)} Tf`,
+        `1 0 0 1 ${num(x)} ${num(line.y)} Tm`,
+        `${fonts.encode(run.face, glyphs)} Tj`,
       );
       x += runsWidth([run], layout.fontSize);
     }
   }
-  ops.push(endText());
-  return ops;
+  text.push('ET');
+  const content = [
+    rotationMatrix(widget.rotation, rectWidth, rectHeight),
+    'q',
+    ...fieldBox(widget, width, height, spec),
+    '/Tx BMC',
+    'q',
+    ...text,
+    'Q',
+    'EMC',
+    'Q',
+  ]
+    .filter((op) => op !== '')
+    .join('\n');
+  const fontEntries = [...faces]
+    .map((face) => fonts.placedFont(face))
+    .map((f) => `/${f.resource} ${f.objectNumber} 0 R`)
+    .join(' ');
+  const dictEntries =
+    ` /Type /XObject /Subtype /Form /BBox [0 0 ${num(rectWidth)} ${num(rectHeight)}]` +
+    ` /Matrix [1 0 0 1 0 0] /Resources << /Font << ${fontEntries} >> >>`;
+  return { dictEntries, content };
 }
 
-function textSpecOf(field: PDFTextField): TextSpec {
-  const da = defaultAppearanceOf(field);
-  const maxLength = field.getMaxLength();
-  const combed = field.isCombed() && maxLength !== undefined && maxLength > 0;
-  return {
-    multiline: field.isMultiline(),
-    combCells: combed ? maxLength : undefined,
-    maxLength,
-    alignment: field.getAlignment(),
-    fontSize: fontSizeOf(da),
-    textColor: textColorOf(da) ?? rgb(0, 0, 0),
-  };
-}
-
-/** `/DA` is inherited: the first widget's, else the field's, else the form's. */
-function defaultAppearanceOf(field: PDFTextField): string {
-  const widget = field.acroField.getWidgets()[0];
-  const formDa = field.doc.getForm().acroForm.dict.lookup(PDFName.of('DA'));
-  return (
-    widget?.getDefaultAppearance() ??
-    field.acroField.getDefaultAppearance() ??
-    (formDa ? formDa.toString().replace(/^\(|\)$/g, '') : '')
-  );
-}
-
-function fontSizeOf(da: string): number {
-  const match = /(\d*\.?\d+)\s+Tf/.exec(da);
-  return match ? Number(match[1]) : 0;
-}
-
-function textColorOf(da: string): Color | undefined {
-  const rgbMatch = /(\d*\.?\d+)\s+(\d*\.?\d+)\s+(\d*\.?\d+)\s+rg/.exec(da);
-  if (rgbMatch) return rgb(Number(rgbMatch[1]), Number(rgbMatch[2]), Number(rgbMatch[3]));
-  const grayMatch = /(\d*\.?\d+)\s+g(\s|$)/.exec(da);
-  return grayMatch ? grayscale(Number(grayMatch[1])) : undefined;
-}
-
-function colorOf(components: number[] | undefined): Color | undefined {
-  if (!components || components.length === 0) return undefined;
-  if (components.length === 1) return grayscale(components[0]);
-  if (components.length === 3) return rgb(components[0], components[1], components[2]);
-  if (components.length === 4) {
-    return cmyk(components[0], components[1], components[2], components[3]);
+/** Turns the box so text runs along the widget as `/MK /R` asks. */
+function rotationMatrix(rotation: number, width: number, height: number): string {
+  switch (rotation) {
+    case 90:
+      return `0 1 -1 0 ${num(width)} 0 cm`;
+    case 180:
+      return `-1 0 0 -1 ${num(width)} ${num(height)} cm`;
+    case 270:
+      return `0 -1 1 0 0 ${num(height)} cm`;
+    default:
+      return '';
   }
-  return undefined;
+}
+
+/** Background and border as the widget's /MK asks, then a clip to the text area. */
+function fieldBox(widget: WidgetInfo, width: number, height: number, spec: TextSpec): string[] {
+  const borderWidth = widget.borderWidth;
+  const inset = borderWidth + paddingOf(spec);
+  const ops: string[] = [];
+  const stroke = widget.borderColor !== undefined && borderWidth > 0;
+  if (widget.background !== undefined || stroke) {
+    const half = borderWidth / 2;
+    ops.push('q');
+    if (widget.background !== undefined) ops.push(widget.background);
+    if (stroke) ops.push(`${num(borderWidth)} w`, widget.borderColor ?? '');
+    ops.push(
+      `${num(half)} ${num(half)} ${num(width - borderWidth)} ${num(height - borderWidth)} re`,
+      widget.background !== undefined ? (stroke ? 'B' : 'f') : 'S',
+      'Q',
+    );
+  }
+  ops.push(
+    `${num(inset)} ${num(inset)} ${num(width - 2 * inset)} ${num(height - 2 * inset)} re`,
+    'W',
+    'n',
+  );
+  return ops;
 }
 
 function paddingOf(spec: TextSpec): number {
@@ -350,14 +308,13 @@ function paddingOf(spec: TextSpec): number {
 }
 
 /** The area text may use: the widget's rectangle less border and padding, rotation applied. */
-function innerBox(widget: PDFWidgetAnnotation, spec: TextSpec): Inner {
-  const rotation = reduceRotation(widget.getAppearanceCharacteristics()?.getRotation());
-  const rect = widget.getRectangle();
-  const { width, height } = adjustDimsForRotation(
-    { width: Math.abs(rect.width), height: Math.abs(rect.height) },
-    rotation,
-  );
-  const inset = (widget.getBorderStyle()?.getWidth() ?? 0) + paddingOf(spec);
+function innerBox(widget: WidgetInfo, spec: TextSpec): Inner {
+  const quarterTurn = widget.rotation === 90 || widget.rotation === 270;
+  const rectWidth = Math.abs(widget.rect.width);
+  const rectHeight = Math.abs(widget.rect.height);
+  const width = quarterTurn ? rectHeight : rectWidth;
+  const height = quarterTurn ? rectWidth : rectHeight;
+  const inset = widget.borderWidth + paddingOf(spec);
   return { x: inset, y: inset, width: width - 2 * inset, height: height - 2 * inset };
 }
 
@@ -373,15 +330,22 @@ function metricsOf(runs: TextRun[], floor: FontFace): Metrics {
   };
   for (const run of runs) {
     const em = run.face.font.unitsPerEm;
-    for (const glyph of run.face.font.layout(run.text).glyphs) {
-      metrics.ascent = Math.max(metrics.ascent, glyph.bbox.maxY / em);
-      metrics.descent = Math.max(metrics.descent, -glyph.bbox.minY / em);
-    }
+    const shaped = run.face.shaper.shape(run.text);
+    metrics.ascent = Math.max(metrics.ascent, shaped.maxY / em);
+    metrics.descent = Math.max(metrics.descent, -shaped.minY / em);
   }
   return metrics;
 }
 
 type Shaper = (text: string) => TextRun[];
+
+interface Measure {
+  shape: Shaper;
+  /** Width of a piece of text at 1 pt. */
+  widthAtOne: (text: string) => number;
+  /** Width at 1 pt of the text's words without the spaces between them. */
+  inkAtOne: number;
+}
 
 /** The largest size at which one line fills the box's height, capped. */
 function heightFitSize(inner: Inner, metrics: Metrics): number {
@@ -429,6 +393,13 @@ function layoutSingleLine(
   if (width > inner.width + EPSILON) return undefined;
   const y = centredBaseline(inner, size, metrics);
   return { fontSize: size, lines: [{ runs, x: alignedX(inner, width, spec.alignment), y }] };
+}
+
+/** One line at the smallest size, whatever its width: the clip trims what does not fit. */
+function forcedLine(runs: TextRun[], inner: Inner, spec: TextSpec, metrics: Metrics): WidgetLayout {
+  const size = spec.fontSize > 0 ? Math.min(spec.fontSize, MIN_AUTO_FONT_SIZE) : MIN_AUTO_FONT_SIZE;
+  const y = centredBaseline(inner, size, metrics);
+  return { fontSize: size, lines: [{ runs, x: inner.x, y }] };
 }
 
 function layoutComb(
@@ -481,14 +452,13 @@ function layoutMultiline(
   inner: Inner,
   spec: TextSpec,
   metrics: Metrics,
-  shape: Shaper,
-  widthAtOne: (text: string) => number,
+  measure: Measure,
 ): WidgetLayout | undefined {
   const sizes = candidateSizes(spec);
   const smallest = sizes[sizes.length - 1];
   for (const size of sizes) {
     const oneLineAllowed = spec.fontSize > 0 || size === smallest;
-    const layout = wrapAtSize(text, inner, spec, metrics, shape, widthAtOne, size, oneLineAllowed);
+    const layout = wrapAtSize(text, inner, spec, metrics, measure, size, oneLineAllowed);
     if (layout) return layout;
   }
   return undefined;
@@ -499,24 +469,23 @@ function wrapAtSize(
   inner: Inner,
   spec: TextSpec,
   metrics: Metrics,
-  shape: Shaper,
-  widthAtOne: (text: string) => number,
+  measure: Measure,
   size: number,
   oneLineAllowed: boolean,
 ): WidgetLayout | undefined {
-  // Cheap bound before wrapping: every visible character lands on some line, so text wider
-  // (spaces aside, 5% kerning slack) than all the lines the box holds cannot fit.
+  // Cheap bound before wrapping: every word lands on some line, so words wider together
+  // (5% slack) than all the lines the box holds cannot fit.
   const lineHeight = size * LINE_HEIGHT;
   const glyphHeight = (metrics.ascent + metrics.descent) * size;
   const maxLines = Math.max(1, Math.floor((inner.height - glyphHeight) / lineHeight) + 1);
-  const inkWidth = widthAtOne(text.replace(/\s+/g, '')) * size;
-  if (inkWidth > maxLines * inner.width * 1.05 + EPSILON) return undefined;
-  const lines = wrapText(text, inner.width, (t) => widthAtOne(t) * size);
+  if (measure.inkAtOne * size > maxLines * inner.width * 1.05 + EPSILON) return undefined;
+  const lines = wrapText(text, inner.width, (t) => measure.widthAtOne(t) * size);
   const needed = (lines.length - 1) * lineHeight + glyphHeight;
   const tallSingleLine = lines.length === 1 && oneLineAllowed;
   if (needed > inner.height + EPSILON && !tallSingleLine) return undefined;
-  const shaped = lines.map((l) => shape(l));
-  if (shaped.some((runs) => runsWidth(runs, size) > inner.width + EPSILON)) return undefined;
+  const shaped = lines.map((l) => measure.shape(l));
+  const widths = shaped.map((runs) => runsWidth(runs, size));
+  if (widths.some((w) => w > inner.width + EPSILON)) return undefined;
   // A line taller than the box is centred like a single-line field's, so the clip trims
   // ascender and descender alike instead of cutting off the bottom of the text.
   const top =
@@ -527,7 +496,7 @@ function wrapAtSize(
     fontSize: size,
     lines: shaped.map((runs, i) => ({
       runs,
-      x: alignedX(inner, runsWidth(runs, size), spec.alignment),
+      x: alignedX(inner, widths[i], spec.alignment),
       y: top - i * lineHeight,
     })),
   };
