@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccountsModule } from './accounts/accounts.module';
 import { CasesModule } from './cases/cases.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -24,6 +25,7 @@ export class AppModule {
         InterviewModule,
         WebModule,
         RetentionModule,
+        AccountsModule,
       ],
     };
   }

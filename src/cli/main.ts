@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
+import { createAdmin } from '../accounts/create-admin';
 import { parseCaseFacts } from '../case-facts/parse-case-facts';
 import { AppError } from '../common/errors/app-error';
 import { CaseEntity } from '../cases/case.entity';
@@ -44,12 +45,15 @@ Commands:
       Deletes packets older than PACKET_RETENTION_DAYS and cases not updated for
       CASE_RETENTION_DAYS, with their files and data keys, and interview drafts not changed
       for INTERVIEW_DRAFT_DAYS; prints how many.
+  create-admin --org "<name>" --email <email>
+      Creates an organisation's admin account (and the organisation if it does not exist).
+      The password is read from ADMIN_PASSWORD or standard input, never from the command line.
   rotate-master-key
       Re-wraps every case's data key under MASTER_KEY_VERSION (idempotent). Keep the old
       version in MASTER_KEYS until this reports success, then remove it.
 `;
 
-type Command = (args: string[], config: AppConfig) => Promise<number>;
+type Command = (args: string[], config: AppConfig, env: NodeJS.ProcessEnv) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   generate,
@@ -58,6 +62,13 @@ const COMMANDS: Record<string, Command> = {
   'install-forms': installFormsCommand,
   purge,
   'rotate-master-key': rotateMasterKeyCommand,
+  'create-admin': (args, config, env) =>
+    createAdmin(args, config, {
+      env,
+      stdin: process.stdin,
+      out: (l) => console.log(l),
+      err: (l) => console.error(l),
+    }),
 };
 
 async function generate(args: string[], config: AppConfig): Promise<number> {
@@ -233,7 +244,7 @@ export async function runCli(
   const command = name ? COMMANDS[name] : undefined;
   if (!command) return usage(name ? `Unknown command "${name}"` : 'No command given');
   try {
-    return await command(rest, loadConfig(env));
+    return await command(rest, loadConfig(env), env);
   } catch (e) {
     if (e instanceof AppError) {
       console.error(`${e.code}: ${e.message}`);

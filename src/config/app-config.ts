@@ -62,6 +62,10 @@ export class AppConfig {
   /** Wrong resume codes allowed per client, and per code, within the window below. */
   @IsInt() @Min(1) @Max(1000) RESUME_MAX_FAILURES: number = 10;
   @IsInt() @Min(1) @Max(1440) RESUME_WINDOW_MINUTES: number = 15;
+  /** Minutes without a request after which a staff session ends and staff sign in again. */
+  @IsInt() @Min(1) @Max(1440) STAFF_IDLE_MINUTES: number = 30;
+  /** Hours after sign-in at which a staff session ends however active it has been. */
+  @IsInt() @Min(1) @Max(168) STAFF_SESSION_HOURS: number = 12;
   /** Where the quick-exit control sends the petitioner: a busy, ordinary site. */
   @IsUrl({ protocols: ['https', 'http'], require_tld: false }) QUICK_EXIT_URL: string =
     'https://www.google.com/';

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { ACCOUNT_ENTITIES } from '../accounts/account-entities';
 import { CaseEntity } from '../cases/case.entity';
 import type { AppConfig } from '../config/app-config';
 import { projectRoot } from '../config/project-root';
@@ -8,7 +9,13 @@ import { DataKeyEntity } from '../crypto/data-key.entity';
 import { InterviewDraftEntity } from '../interview/interview-draft.entity';
 import { PacketEntity } from '../packets/packet.entity';
 
-export const ENTITIES = [CaseEntity, PacketEntity, DataKeyEntity, InterviewDraftEntity];
+export const ENTITIES = [
+  CaseEntity,
+  PacketEntity,
+  DataKeyEntity,
+  InterviewDraftEntity,
+  ...ACCOUNT_ENTITIES,
+];
 
 /** Compiled migrations when running from dist/, TypeScript ones under ts-jest. */
 function migrationsGlob(): string {
