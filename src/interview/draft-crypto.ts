@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, scrypt } from 'node:crypto';
+import { scrypt } from 'node:crypto';
 import { DecryptionError, IV_BYTES, KEY_BYTES, TAG_BYTES, open, seal } from '../crypto/aead';
 import { AppError } from '../common/errors/app-error';
+import { sha256 } from '../common/sha256';
 import { ErrorCode } from '../common/errors/error-code';
 import type { Language } from './interview-definition';
 import { message } from './interview-messages';
@@ -104,7 +105,7 @@ export class ResumeKdf {
     } finally {
       this.gate.leave();
     }
-    const locator = createHash('sha256').update(out.subarray(0, 32)).digest('hex');
+    const locator = sha256(out.subarray(0, 32));
     const key = Buffer.from(out.subarray(32, 32 + KEY_BYTES));
     out.fill(0);
     return { locator, key, kdf: KDF_ID };
