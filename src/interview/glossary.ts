@@ -34,8 +34,8 @@ export function termsOnScreen(
   const text = fold(texts.join('\n'));
   const hits: { id: string; start: number; end: number }[] = [];
   for (const [id, entry] of Object.entries(glossary)) {
-    for (const form of formsOf(entry[lang])) {
-      for (const m of text.matchAll(wordPattern(form))) {
+    for (const pattern of patternsOf(entry[lang])) {
+      for (const m of text.matchAll(pattern)) {
         const start = m.index ?? 0;
         hits.push({ id, start, end: start + m[0].length });
       }
@@ -73,6 +73,22 @@ export function formsOf(term: GlossaryTerm): string[] {
 /** Lowercase without accents, so a petitioner's text and a form compare the same way. */
 export function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/**
+ * Each term's patterns, compiled once: `termsOnScreen` runs on every screen shown, and the
+ * glossary it reads is loaded once and never changes. (`matchAll` copies a pattern, so sharing
+ * one carries no `lastIndex` between calls.)
+ */
+const compiled = new WeakMap<GlossaryTerm, RegExp[]>();
+
+function patternsOf(term: GlossaryTerm): RegExp[] {
+  let patterns = compiled.get(term);
+  if (!patterns) {
+    patterns = formsOf(term).map(wordPattern);
+    compiled.set(term, patterns);
+  }
+  return patterns;
 }
 
 function wordPattern(form: string): RegExp {
