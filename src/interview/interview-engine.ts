@@ -1,4 +1,5 @@
 import { todayIso } from '../common/validation/calendar-date';
+import { isObject } from '../common/validation/data-files';
 import { evaluateCondition } from '../packs/condition';
 import type { Condition } from '../packs/pack-manifest';
 import {
@@ -12,12 +13,14 @@ import {
 import type {
   InterviewDefinition,
   Language,
+  ListSpec,
   Question,
   QuestionKind,
   Screen,
   Section,
 } from './interview-definition';
 import { TermView, screenViewTexts, termsOnScreen } from './glossary';
+import { PLACEHOLDER } from './interview-lint';
 import { message } from './interview-messages';
 
 /**
@@ -109,6 +112,8 @@ interface Located {
 export class InterviewEngine {
   private readonly screens = new Map<string, Located>();
   private readonly sections = new Map<string, Section>();
+  /** Every top-level step's key in the full, unfiltered order, for `stepIndex`. */
+  private readonly order: string[];
 
   constructor(
     readonly definition: InterviewDefinition,
@@ -118,6 +123,9 @@ export class InterviewEngine {
       this.sections.set(section.id, section);
       for (const screen of section.screens) this.screens.set(screen.id, { section, screen });
     }
+    this.order = definition.sections.flatMap((section): string[] =>
+      section.list ? [`list:${section.id}`] : section.screens.map((s) => `screen:${s.id}`),
+    );
   }
 
   start(): InterviewState {
@@ -362,7 +370,7 @@ export class InterviewEngine {
   private listAction(state: InterviewState, s: Submission, lang: Language): StepResult {
     const p = state.position as Extract<Position, { kind: 'list' }>;
     const section = this.section(p.sectionId);
-    const list = section.list as NonNullable<Section['list']>;
+    const list = listOf(section);
     const items = listItems(state.answers, list.path);
     const item = list.itemName[lang];
     const fail = (field: string, text: string): StepResult => ({
@@ -404,8 +412,7 @@ export class InterviewEngine {
   }
 
   private openItem(state: InterviewState, section: Section, index: number): InterviewState {
-    const item =
-      listItems(state.answers, (section.list as NonNullable<Section['list']>).path)[index] ?? {};
+    const item = listItems(state.answers, listOf(section).path)[index] ?? {};
     const first = section.screens.find((s) => this.isScreenVisible(s, item)) ?? section.screens[0];
     return {
       ...state,
@@ -415,7 +422,7 @@ export class InterviewEngine {
   }
 
   private removeItem(state: InterviewState, section: Section, index: number): InterviewState {
-    const path = (section.list as NonNullable<Section['list']>).path;
+    const path = listOf(section).path;
     const answers = structuredClone(state.answers);
     setPath(
       answers,
@@ -428,7 +435,7 @@ export class InterviewEngine {
   }
 
   private listView(state: InterviewState, section: Section, lang: Language): ListView {
-    const list = section.list as NonNullable<Section['list']>;
+    const list = listOf(section);
     const items = listItems(state.answers, list.path);
     const summaryQ = section.screens
       .flatMap((s) => s.questions)
@@ -480,7 +487,7 @@ export class InterviewEngine {
   }
 
   private reviewList(state: InterviewState, section: Section, lang: Language): ReviewEntry[] {
-    const list = section.list as NonNullable<Section['list']>;
+    const list = listOf(section);
     const items = listItems(state.answers, list.path);
     if (items.length === 0) {
       return [
@@ -539,12 +546,9 @@ export class InterviewEngine {
 
   /** Where a step sits in the full, unfiltered order, so a step now hidden still has a place. */
   private stepIndex(answers: Answers, p: Position): number {
-    const all = this.definition.sections.flatMap((section): string[] =>
-      section.list ? [`list:${section.id}`] : section.screens.map((s) => `screen:${s.id}`),
-    );
-    const order = all.indexOf(stepKey(p));
+    const order = this.order.indexOf(stepKey(p));
     const visible = this.topLevelSteps(answers);
-    const next = visible.findIndex((s) => all.indexOf(stepKey(s)) > order);
+    const next = visible.findIndex((s) => this.order.indexOf(stepKey(s)) > order);
     return next < 0 ? visible.length - 1 : next - 1;
   }
 
@@ -571,7 +575,7 @@ export class InterviewEngine {
       const section = this.section(step.sectionId);
       return (
         state.finishedLists.includes(step.sectionId) &&
-        listItems(state.answers, (section.list as NonNullable<Section['list']>).path).every((it) =>
+        listItems(state.answers, listOf(section).path).every((it) =>
           this.isItemComplete(section, it),
         )
       );
@@ -600,14 +604,14 @@ export class InterviewEngine {
 
   private scopeOf(state: InterviewState, p: Position): Answers {
     if (p.kind !== 'item') return state.answers;
-    const path = (this.section(p.sectionId).list as NonNullable<Section['list']>).path;
+    const path = listOf(this.section(p.sectionId)).path;
     return listItems(state.answers, path)[p.index] ?? {};
   }
 
   private withScope(state: InterviewState, p: Position, scope: Answers): Answers {
     if (p.kind !== 'item') return scope;
     const answers = structuredClone(state.answers);
-    const path = (this.section(p.sectionId).list as NonNullable<Section['list']>).path;
+    const path = listOf(this.section(p.sectionId)).path;
     const items = listItems(answers, path);
     items[p.index] = scope;
     setPath(answers, path, items);
@@ -654,7 +658,7 @@ function asFiled(q: Question, value: unknown): unknown {
 function fillPlaceholders(value: unknown, answers: Answers): unknown {
   if (typeof value === 'string') {
     let missing = false;
-    const text = value.replace(/\{([^{}]*)\}/g, (_, path: string) => {
+    const text = value.replace(PLACEHOLDER, (_, path: string) => {
       const answer = getPath(answers, path);
       if (typeof answer === 'string' || typeof answer === 'number') return String(answer);
       missing = true;
@@ -677,13 +681,9 @@ function fillPlaceholders(value: unknown, answers: Answers): unknown {
 function mergeAnswers(target: Answers, source: Answers): void {
   for (const [key, value] of Object.entries(source)) {
     const existing = target[key];
-    if (isRecord(existing) && isRecord(value)) mergeAnswers(existing, value);
+    if (isObject(existing) && isObject(value)) mergeAnswers(existing, value);
     else target[key] = value;
   }
-}
-
-function isRecord(v: unknown): v is Answers {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function holds(condition: Condition | undefined, scope: Answers): boolean {
@@ -701,6 +701,11 @@ function stepKey(p: Position): string {
     case 'review':
       return 'review';
   }
+}
+
+/** A list section's spec: list and item positions only ever name sections that have one. */
+function listOf(section: Section): ListSpec {
+  return section.list as ListSpec;
 }
 
 function listItems(answers: Answers, path: string): Answers[] {
