@@ -210,7 +210,9 @@ function isRequired(metas: ValidationMetadata[]): boolean {
 }
 
 interface Coverage {
+  /** Paths the questions of this scope write, relative to it. */
   asked: Set<string>;
+  /** Address questions, relative to the scope: they write the address's parts. */
   addresses: string[];
   defaults: string[];
   lists: Map<string, Section>;
@@ -362,13 +364,6 @@ function resolveWithItems(path: string): ResolvedProperty | string {
   return rest.length === 0 ? 'a path cannot end with N' : resolve(cls, rest.join('.'));
 }
 
-interface Scope {
-  /** Paths the questions of this scope write, relative to it. */
-  asked: Set<string>;
-  /** Address questions, relative to the scope: they write the address's parts. */
-  addresses: string[];
-}
-
 /**
  * Walks every leaf of CaseFacts (and into the items of lists the interview asks as list
  * sections): each must be written by a question, set by a default, or excused in `notAsked`.
@@ -380,19 +375,13 @@ function unaccounted(def: InterviewDefinition): ErrorDetail[] {
   const addressParts = [...propertiesOf(Address).keys()];
   const problems: ErrorDetail[] = [];
 
-  const scopeOf = (sections: Section[]): Scope => {
-    const questions = sections.flatMap((s) => s.screens.flatMap((sc) => sc.questions));
-    return {
-      asked: new Set(questions.map((q) => q.path)),
-      addresses: questions.filter((q) => q.kind === 'address').map((q) => q.path),
-    };
-  };
-  const covered = (scope: Scope, rel: string, abs: string): boolean =>
+  // Only `asked` and `addresses` (relative to the scope) are read here; excuses are absolute.
+  const covered = (scope: Coverage, rel: string, abs: string): boolean =>
     scope.asked.has(rel) ||
     scope.addresses.some((a) => addressParts.some((part) => rel === `${a}.${part}`)) ||
     excused.some((e) => abs === e || abs.startsWith(`${e}.`));
 
-  const walk = (cls: ClassRef, rel: string, abs: string, scope: Scope, top: boolean): void => {
+  const walk = (cls: ClassRef, rel: string, abs: string, scope: Coverage, top: boolean): void => {
     for (const [name, metas] of propertiesOf(cls)) {
       const r = rel ? `${rel}.${name}` : name;
       const a = abs ? `${abs}.${name}` : name;
@@ -403,7 +392,7 @@ function unaccounted(def: InterviewDefinition): ErrorDetail[] {
       if (nested && !isList) {
         walk(nested, r, a, scope, top);
       } else if (nested && section) {
-        walk(nested, '', `${a}.N`, scopeOf([section]), false);
+        walk(nested, '', `${a}.N`, coverageOf([section]), false);
       } else {
         problems.push({
           field: a,
@@ -412,6 +401,6 @@ function unaccounted(def: InterviewDefinition): ErrorDetail[] {
       }
     }
   };
-  walk(CaseFacts, '', '', scopeOf(def.sections.filter((s) => !s.list)), true);
+  walk(CaseFacts, '', '', coverageOf(def.sections.filter((s) => !s.list)), true);
   return problems;
 }
