@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { Clock, systemClock } from '../common/clock';
 import { ApiTokensService } from './api-tokens.service';
 import { LOGIN_THROTTLE } from './accounts.tokens';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { Authenticator } from './authenticator';
-import { ACCOUNTS_CLOCK, AccountsClock, systemClock } from './clock';
+import { ACCOUNTS_CLOCK } from './clock';
 import { DEFAULT_LOGIN_LIMITS, LoginThrottle } from './login-throttle';
 import { PasswordHasher } from './password-hasher';
 import { PermissionGuard } from './permission.guard';
@@ -24,7 +25,7 @@ import { UsersService } from './users.service';
     {
       provide: LOGIN_THROTTLE,
       inject: [ACCOUNTS_CLOCK],
-      useFactory: (clock: AccountsClock) => new LoginThrottle(DEFAULT_LOGIN_LIMITS, clock),
+      useFactory: (clock: Clock) => new LoginThrottle(DEFAULT_LOGIN_LIMITS, clock),
     },
     PasswordHasher,
     UsersService,

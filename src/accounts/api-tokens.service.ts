@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
+import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors/app-error';
 import { ApiTokenEntity } from './api-token.entity';
-import { ACCOUNTS_CLOCK, AccountsClock } from './clock';
+import { ACCOUNTS_CLOCK } from './clock';
 import { Permission, parseScopes } from './permissions';
 import type { Principal } from './principal';
 import { API_TOKEN_PREFIX, hashSecret, newSecret } from './secret-token';
@@ -45,7 +46,7 @@ export class ApiTokensService {
 
   constructor(
     private readonly db: DataSource,
-    @Inject(ACCOUNTS_CLOCK) private readonly clock: AccountsClock,
+    @Inject(ACCOUNTS_CLOCK) private readonly clock: Clock,
   ) {}
 
   /** A token acting as its maker, limited to `scopes` (and never beyond the maker's role). */

@@ -1,6 +1,2 @@
-/** Milliseconds since the epoch. Injected, so tests move time instead of waiting for it. */
-export type AccountsClock = () => number;
-
+/** The accounts' own token, so their tests can move its time apart from the interview's. */
 export const ACCOUNTS_CLOCK = Symbol('AccountsClock');
-
-export const systemClock: AccountsClock = () => Date.now();

@@ -1,10 +1,10 @@
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
+import { systemClock } from '../common/clock';
 import { AppError } from '../common/errors/app-error';
 import type { AppConfig } from '../config/app-config';
 import { dataSourceOptions } from '../database/data-source-options';
-import { systemClock } from './clock';
 import { PasswordHasher } from './password-hasher';
 import { checkPassword } from './password-policy';
 import { UsersService } from './users.service';

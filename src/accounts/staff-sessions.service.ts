@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
+import type { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
-import { ACCOUNTS_CLOCK, AccountsClock } from './clock';
+import { ACCOUNTS_CLOCK } from './clock';
 import { hashSecret, newSecret } from './secret-token';
 import { StaffSessionEntity } from './staff-session.entity';
 import { UserEntity } from './user.entity';
@@ -24,7 +25,7 @@ export class StaffSessionsService {
   constructor(
     private readonly db: DataSource,
     private readonly config: AppConfig,
-    @Inject(ACCOUNTS_CLOCK) private readonly clock: AccountsClock,
+    @Inject(ACCOUNTS_CLOCK) private readonly clock: Clock,
   ) {}
 
   /** A new session for a user who has just proved their password; the token goes in the cookie. */

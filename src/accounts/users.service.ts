@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
+import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors/app-error';
-import { ACCOUNTS_CLOCK, AccountsClock } from './clock';
+import { ACCOUNTS_CLOCK } from './clock';
 import { OrganisationEntity } from './organisation.entity';
 import { PasswordHasher } from './password-hasher';
 import { checkPassword } from './password-policy';
@@ -53,7 +54,7 @@ export class UsersService {
   constructor(
     private readonly db: DataSource,
     private readonly hasher: PasswordHasher,
-    @Inject(ACCOUNTS_CLOCK) private readonly clock: AccountsClock,
+    @Inject(ACCOUNTS_CLOCK) private readonly clock: Clock,
   ) {}
 
   async createOrganisation(name: string): Promise<OrganisationEntity> {
@@ -114,10 +115,6 @@ export class UsersService {
 
   findByEmail(email: string): Promise<UserEntity | null> {
     return this.db.getRepository(UserEntity).findOneBy({ email: normalizeEmail(email) });
-  }
-
-  findById(id: string): Promise<UserEntity | null> {
-    return this.db.getRepository(UserEntity).findOneBy({ id });
   }
 
   list(organisationId: string): Promise<UserEntity[]> {

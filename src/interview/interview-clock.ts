@@ -1,6 +1,5 @@
-/** Milliseconds since the epoch. Injected, so tests move time instead of waiting for it. */
-export type Clock = () => number;
+export { systemClock } from '../common/clock';
+export type { Clock } from '../common/clock';
 
+/** The interview's own token, so its tests can move its time apart from the accounts'. */
 export const INTERVIEW_CLOCK = Symbol('InterviewClock');
-
-export const systemClock: Clock = () => Date.now();
