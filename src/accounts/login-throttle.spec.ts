@@ -1,4 +1,5 @@
-import { LoginThrottle, addressGroup } from './login-throttle';
+import { clientBucket } from '../common/failure-throttle';
+import { LoginThrottle } from './login-throttle';
 
 const MINUTE = 60_000;
 
@@ -48,6 +49,6 @@ describe('login throttle', () => {
     ['2001:db8::1%eth0', '2001:db8:0:0::/64'],
     ['::1', '0:0:0:0::/64'],
   ])('counts %s as %s', (address, group) => {
-    expect(addressGroup(address)).toBe(group);
+    expect(clientBucket(address)).toBe(group);
   });
 });

@@ -1,6 +1,6 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { isIPv6 } from 'node:net';
-import type { AccountsClock } from './clock';
+import type { Clock } from '../common/clock';
+import { FailureThrottle } from '../common/failure-throttle';
+import { normalizeEmail } from './users.service';
 
 export interface LoginThrottleLimits {
   /** Failed sign-ins allowed for one email within the window. */
@@ -8,7 +8,7 @@ export interface LoginThrottleLimits {
   /** Failed sign-ins allowed from one client address within the window, whatever the email. */
   perClient: number;
   windowMs: number;
-  /** Keys remembered at most; those that failed least recently are forgotten first. */
+  /** Keys remembered at most, for emails and for clients each. */
   maxKeys: number;
 }
 
@@ -26,100 +26,44 @@ export interface LoginAttempt {
 }
 
 /**
- * Failed staff sign-ins, counted per email and per client address in a sliding window, in
- * memory. Keys are HMACs under a key made for this process, so the map holds neither emails nor
- * addresses. A service run as several processes counts per process, which loosens the limits by
- * that factor; argon2's cost still bounds the guessing rate.
+ * Failed staff sign-ins, counted per email and per client address. Two throttles, because the
+ * two are allowed different numbers of failures; argon2's cost still bounds the guessing rate
+ * of a service run as several processes, each of which counts on its own.
  */
 export class LoginThrottle {
-  private readonly secret = randomBytes(32);
-  private readonly failures = new Map<string, number[]>();
+  private readonly emails: FailureThrottle;
+  private readonly clients: FailureThrottle;
 
-  constructor(
-    private readonly limits: LoginThrottleLimits,
-    private readonly clock: AccountsClock,
-  ) {}
+  constructor(limits: LoginThrottleLimits, clock: Clock) {
+    const { windowMs, maxKeys } = limits;
+    this.emails = new FailureThrottle({ maxFailures: limits.perEmail, windowMs, maxKeys }, clock);
+    this.clients = new FailureThrottle({ maxFailures: limits.perClient, windowMs, maxKeys }, clock);
+  }
 
   /** Seconds until a sign-in for this email from this client may be tried; 0 when it may now. */
   retryAfterSeconds(email: string, client: string): number {
-    const now = this.clock();
     return Math.max(
-      this.wait(this.emailKey(email), this.limits.perEmail, now),
-      this.wait(this.clientKey(client), this.limits.perClient, now),
+      this.emails.retryAfterSeconds([this.emailKey(email)]),
+      this.clients.retryAfterSeconds([this.clients.clientKey(client)]),
     );
   }
 
   begin(email: string, client: string): LoginAttempt {
-    const at = this.clock();
     const emailKey = this.emailKey(email);
-    const clientKey = this.clientKey(client);
-    for (const key of [emailKey, clientKey]) this.record(key, at);
+    this.emails.fail([emailKey]);
+    const fromClient = this.clients.begin([this.clients.clientKey(client)]);
     let settled = false;
     return {
       succeeded: () => {
         if (settled) return;
         settled = true;
-        this.failures.delete(emailKey);
-        const times = this.failures.get(clientKey);
-        const i = times?.lastIndexOf(at) ?? -1;
-        if (times && i >= 0) times.splice(i, 1);
+        this.emails.forget(emailKey);
+        fromClient.withdraw();
       },
     };
   }
 
-  private wait(key: string, limit: number, now: number): number {
-    const times = this.recent(key, now);
-    if (times.length < limit) return 0;
-    // The window slides: once the oldest failure that keeps the count at the limit ages out,
-    // one more try is allowed.
-    const freedAt = (times[times.length - limit] ?? now) + this.limits.windowMs;
-    return Math.max(1, Math.ceil((freedAt - now) / 1000));
-  }
-
-  private record(key: string, at: number): void {
-    const times = this.recent(key, at);
-    times.push(at);
-    this.failures.delete(key);
-    this.failures.set(key, times);
-    while (this.failures.size > this.limits.maxKeys) {
-      const oldest = this.failures.keys().next();
-      if (oldest.done) break;
-      this.failures.delete(oldest.value);
-    }
-  }
-
-  private recent(key: string, now: number): number[] {
-    return (this.failures.get(key) ?? []).filter((t) => t > now - this.limits.windowMs);
-  }
-
   private emailKey(email: string): string {
-    return this.hmac(`email:${email.trim().toLowerCase()}`);
+    return this.emails.keyOf('email', normalizeEmail(email));
   }
-
-  private clientKey(address: string): string {
-    return this.hmac(`client:${addressGroup(address)}`);
-  }
-
-  private hmac(text: string): string {
-    return createHmac('sha256', this.secret).update(text).digest('base64url');
-  }
-}
-
-/**
- * IPv6 clients usually hold a whole /64, so one is counted per /64 rather than per address;
- * IPv4 addresses (also when written IPv4-mapped) count one by one.
- */
-export function addressGroup(address: string): string {
-  const plain = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
-  const bare = plain.split('%')[0] ?? plain;
-  if (!isIPv6(bare)) return plain;
-  const [head = '', tail = ''] = bare.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  const missing = bare.includes('::') ? 8 - left.length - right.length : 0;
-  const groups = [...left, ...Array<string>(Math.max(0, missing)).fill('0'), ...right];
-  return `${groups
-    .slice(0, 4)
-    .map((g) => parseInt(g || '0', 16).toString(16))
-    .join(':')}::/64`;
 }
