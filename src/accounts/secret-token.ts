@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from '../common/sha256';
 
 /** What an API token starts with, so a leaked one is recognisable to secret scanners. */
 export const API_TOKEN_PREFIX = 'pot_';
@@ -17,7 +18,7 @@ export function newSecret(prefix = ''): NewSecret {
 }
 
 export function hashSecret(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return sha256(Buffer.from(token, 'utf8'));
 }
 
 /** Longer than any token we issue: anything bigger is not ours and is not even hashed. */
