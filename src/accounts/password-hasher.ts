@@ -7,7 +7,7 @@ import { normalizePassword } from './password-policy';
  * argon2id at OWASP's lowest recommended setting (19 MiB, 2 passes, 1 lane): slow enough to make
  * a stolen table expensive to guess at, cheap enough for a sign-in page.
  */
-export const ARGON2_OPTIONS = {
+const ARGON2_OPTIONS = {
   type: argon2.argon2id,
   memoryCost: 19456,
   timeCost: 2,

@@ -1,7 +1,7 @@
 import type { ErrorDetail } from '../common/errors/error-code';
 
-export const MIN_PASSWORD_LENGTH = 12;
-export const MAX_PASSWORD_LENGTH = 1024;
+const MIN_PASSWORD_LENGTH = 12;
+const MAX_PASSWORD_LENGTH = 1024;
 
 /** What a password may not resemble: the account's own organisation and email. */
 export interface PasswordContext {

@@ -53,7 +53,7 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 }
 
-export function isTokenScope(value: string): value is Permission {
+function isTokenScope(value: string): value is Permission {
   return (TOKEN_SCOPES as readonly string[]).includes(value);
 }
 
