@@ -1,5 +1,2 @@
-export { systemClock } from '../common/clock';
-export type { Clock } from '../common/clock';
-
 /** The interview's own token, so its tests can move its time apart from the accounts'. */
 export const INTERVIEW_CLOCK = Symbol('InterviewClock');

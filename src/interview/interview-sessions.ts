@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
 import type { DraftRef } from './draft-store';
-import type { Clock } from './interview-clock';
+import type { Clock } from '../common/clock';
 import type { Language } from './interview-definition';
 import { message } from './interview-messages';
 

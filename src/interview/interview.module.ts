@@ -5,13 +5,15 @@ import { PacketsModule } from '../packets/packets.module';
 import { PacksModule } from '../packs/packs.module';
 import { ResumeKdf } from './draft-crypto';
 import { DraftStore } from './draft-store';
-import { Clock, INTERVIEW_CLOCK, systemClock } from './interview-clock';
+import { Clock, systemClock } from '../common/clock';
+import { DEFAULT_MAX_KEYS } from '../common/failure-throttle';
+import { INTERVIEW_CLOCK } from './interview-clock';
 import { InterviewDraftsModule } from './interview-drafts.module';
 import { DEFAULT_LIFETIME_MS, DEFAULT_MAX_SESSIONS, InterviewSessions } from './interview-sessions';
 import { InterviewController } from './interview.controller';
 import { InterviewService } from './interview.service';
 import { PETITIONER_INTERVIEW } from './petitioner-interview';
-import { DEFAULT_MAX_KEYS, ResumeThrottle } from './resume-throttle';
+import { ResumeThrottle } from './resume-throttle';
 
 const MINUTE_MS = 60_000;
 

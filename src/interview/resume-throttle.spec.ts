@@ -1,4 +1,5 @@
-import { ResumeThrottle, clientBucket } from './resume-throttle';
+import { clientBucket } from '../common/failure-throttle';
+import { ResumeThrottle } from './resume-throttle';
 
 const MINUTE = 60_000;
 

@@ -1,7 +1,5 @@
 import { FailureThrottle } from '../common/failure-throttle';
 
-export { DEFAULT_MAX_KEYS, clientBucket } from '../common/failure-throttle';
-
 /** Wrong resume codes, counted per client and per code. */
 export class ResumeThrottle extends FailureThrottle {
   codeKey(normalizedCode: string): string {
