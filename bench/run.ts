@@ -191,6 +191,20 @@ function expectedFor(
   return expected;
 }
 
+/** What our engine writes: the overflow label where a text went to the attachment. */
+function expectedOurs(values: FieldValue[], overflowed: ReadonlySet<string>): Expected {
+  return expectedFor(values, (v) =>
+    overflowed.has(v.field) && v.overflow ? v.overflow.label : cleanText(v.text),
+  );
+}
+
+/** The fields whose text our engine moves to the attachment, from one untimed fill. */
+async function overflowedFields(inputs: Inputs): Promise<Set<string>> {
+  const { template, values, templateSha256 } = inputs;
+  const reference = await fillForm(template, values, { flatten: false, templateSha256 });
+  return new Set(reference.overflows.map((o) => o.field));
+}
+
 /** Every output: all fields via qpdf, the petitioner's name via pdftotext. Throws on a mismatch. */
 async function verifyForms(paths: string[], expected: Expected, name: string): Promise<string> {
   let fields = 0;
@@ -220,16 +234,14 @@ async function measure(id: MeasurementId, work: string, config: Config): Promise
   const { template, values, petitioner, templateSha256 } = inputs;
   switch (id) {
     case 'dv100-ours': {
-      const overflows = new Map<string, string>();
+      const overflows = new Set<string>();
       const timed = await timeLoop(id, work, config.warmup, config.reps, async () => {
         const r = await fillForm(template, values, { flatten: false, templateSha256 });
-        for (const o of r.overflows) overflows.set(o.field, o.heading);
+        for (const o of r.overflows) overflows.add(o.field);
         return { files: [r.bytes] };
       });
       const rss = peakRssKb();
-      const expected = expectedFor(values, (v) =>
-        overflows.has(v.field) && v.overflow ? v.overflow.label : cleanText(v.text),
-      );
+      const expected = expectedOurs(values, overflows);
       const verification = await verifyForms(timed.outputs.flat(), expected, petitioner);
       return done(timed, rss, verification, [
         `${values.length} values, ${overflows.size} overflowing to the attachment (label in the field)`,
@@ -254,9 +266,7 @@ async function measure(id: MeasurementId, work: string, config: Config): Promise
       let verification = '';
       for (const [i, output] of timed.outputs.entries()) {
         const { values: used, overflows } = timedCalls[i];
-        const expected = expectedFor(used, (v) =>
-          overflows.has(v.field) && v.overflow ? v.overflow.label : cleanText(v.text),
-        );
+        const expected = expectedOurs(used, overflows);
         verification = await verifyForms(output, expected, petitioner);
       }
       return done(
@@ -269,20 +279,18 @@ async function measure(id: MeasurementId, work: string, config: Config): Promise
       );
     }
     case 'dv100-ours-flat': {
-      const overflows = new Map<string, string>();
+      const overflows = new Set<string>();
       const timed = await timeLoop(id, work, config.warmup, config.reps, async () => {
         const r = await fillForm(template, values, {
           flatten: false,
           alsoFlat: true,
           templateSha256,
         });
-        for (const o of r.overflows) overflows.set(o.field, o.heading);
+        for (const o of r.overflows) overflows.add(o.field);
         return { files: [r.bytes, r.flatBytes ?? new Uint8Array()] };
       });
       const rss = peakRssKb();
-      const expected = expectedFor(values, (v) =>
-        overflows.has(v.field) && v.overflow ? v.overflow.label : cleanText(v.text),
-      );
+      const expected = expectedOurs(values, overflows);
       const verification = await verifyForms(
         timed.outputs.map((o) => o[0]),
         expected,
@@ -303,52 +311,23 @@ async function measure(id: MeasurementId, work: string, config: Config): Promise
       );
     }
     case 'dv100-pdflib': {
-      const noto = new Uint8Array(readFileSync(NOTO));
-      const lengths = await maxLengths(template);
-      // The same field contents our engine writes: a narrative that does not fit gets the
-      // attachment label. pdf-lib lays out a long multiline text in about a minute (it grows
-      // each line a word at a time and re-measures it), so the peer gets 1 warm-up-free pair of
-      // timed runs in a full run, and in smoke mode every text cut to 200 characters.
-      const reference = await fillForm(template, values, { flatten: false, templateSha256 });
-      const over = new Set(reference.overflows.map((o) => o.field));
-      const peerValues = values.map((v) => {
-        if (v.kind !== 'text') return v;
-        const text = v.overflow && over.has(v.field) ? v.overflow.label : v.text;
-        return { ...v, text: config.smoke ? text.slice(0, SMOKE_TEXT) : text };
-      });
+      // pdf-lib lays out a long multiline text in about a minute (it grows each line a word at a
+      // time and re-measures it), so the peer gets 1 warm-up-free pair of timed runs in a full
+      // run, and in smoke mode every text cut to 200 characters.
       const [warmup, reps] = config.smoke ? [config.warmup, config.reps] : [0, 2];
-      const timed = await timeLoop(id, work, warmup, reps, async () => ({
-        files: [await plainPdfLibFill(template, peerValues, noto, lengths)],
-      }));
-      const rss = peakRssKb();
-      const expected = expectedFor(peerValues, (v) => truncate(v.text, lengths.get(v.field)));
-      const verification = await verifyForms(timed.outputs.flat(), expected, petitioner);
-      return done(timed, rss, verification, [
+      const peer = await measurePdfLib(id, work, inputs, warmup, reps, config.smoke);
+      return done(peer.timed, peer.rss, peer.verification, [
         'one Noto Sans (Latin, Vietnamese, Cyrillic) subset for every field: CJK and Arabic draw as .notdef',
         'text cut at MaxLen where the form sets one (pdf-lib refuses longer text)',
-        `the ${over.size} narrative(s) our engine moves to the attachment get the same label here`,
+        `the ${peer.overflowCount} narrative(s) our engine moves to the attachment get the same label here`,
         config.smoke
           ? `smoke: every text cut to ${SMOKE_TEXT} characters, so the numbers are not comparable`
           : `pdf-lib's multiline layout takes about a minute per long narrative: ${warmup} warm-up, ${reps} timed`,
       ]);
     }
     case 'dv100-pdflib-short': {
-      const noto = new Uint8Array(readFileSync(NOTO));
-      const lengths = await maxLengths(template);
-      const reference = await fillForm(template, values, { flatten: false, templateSha256 });
-      const over = new Set(reference.overflows.map((o) => o.field));
-      const peerValues = values.map((v) => {
-        if (v.kind !== 'text') return v;
-        const text = v.overflow && over.has(v.field) ? v.overflow.label : v.text;
-        return { ...v, text: text.slice(0, SMOKE_TEXT) };
-      });
-      const timed = await timeLoop(id, work, config.warmup, config.reps, async () => ({
-        files: [await plainPdfLibFill(template, peerValues, noto, lengths)],
-      }));
-      const rss = peakRssKb();
-      const expected = expectedFor(peerValues, (v) => truncate(v.text, lengths.get(v.field)));
-      const verification = await verifyForms(timed.outputs.flat(), expected, petitioner);
-      return done(timed, rss, verification, [
+      const peer = await measurePdfLib(id, work, inputs, config.warmup, config.reps, true);
+      return done(peer.timed, peer.rss, peer.verification, [
         `as the plain pdf-lib row, but every text cut to ${SMOKE_TEXT} characters: pdf-lib on ordinary values, without its slow multiline layout`,
       ]);
     }
@@ -502,7 +481,7 @@ async function measurePacket(
   notes: string[],
   docxNote: string,
 ): Promise<Measured> {
-  const { template, values, petitioner, templateSha256 } = inputs;
+  const { values, petitioner } = inputs;
   const builder = new PacketBuilder(converter);
   let bundleCount = 0;
   const timed = await timeLoop(id, work, config.slowWarmup, config.slowReps, async () => {
@@ -515,11 +494,7 @@ async function measurePacket(
     return { files: courtFile ? [live.bytes, courtFile.bytes] : [live.bytes] };
   });
   const rss = peakRssKb();
-  const reference = await fillForm(template, values, { flatten: false, templateSha256 });
-  const over = new Set(reference.overflows.map((o) => o.field));
-  const expected = expectedFor(values, (v) =>
-    over.has(v.field) && v.overflow ? v.overflow.label : cleanText(v.text),
-  );
+  const expected = expectedOurs(values, await overflowedFields(inputs));
   await verifyForms(
     timed.outputs.map((o) => o[0]),
     expected,
@@ -535,6 +510,36 @@ async function measurePacket(
     `${timed.outputs.length} packet(s): the live DV-100's field values (qpdf) and "${petitioner}" in the merged court bundle (pdftotext)`,
     notes,
   );
+}
+
+/**
+ * Plain pdf-lib filling the same field contents our engine writes (a narrative that does not
+ * fit gets the attachment label), optionally with every text cut to SMOKE_TEXT characters.
+ */
+async function measurePdfLib(
+  id: MeasurementId,
+  work: string,
+  inputs: Inputs,
+  warmup: number,
+  reps: number,
+  cut: boolean,
+): Promise<{ timed: Timed; rss: number; verification: string; overflowCount: number }> {
+  const { template, values, petitioner } = inputs;
+  const noto = new Uint8Array(readFileSync(NOTO));
+  const lengths = await maxLengths(template);
+  const over = await overflowedFields(inputs);
+  const peerValues = values.map((v) => {
+    if (v.kind !== 'text') return v;
+    const text = v.overflow && over.has(v.field) ? v.overflow.label : v.text;
+    return { ...v, text: cut ? text.slice(0, SMOKE_TEXT) : text };
+  });
+  const timed = await timeLoop(id, work, warmup, reps, async () => ({
+    files: [await plainPdfLibFill(template, peerValues, noto, lengths)],
+  }));
+  const rss = peakRssKb();
+  const expected = expectedFor(peerValues, (v) => truncate(v.text, lengths.get(v.field)));
+  const verification = await verifyForms(timed.outputs.flat(), expected, petitioner);
+  return { timed, rss, verification, overflowCount: over.size };
 }
 
 /** A new two-letter ending on every Latin word, different for each `n` (up to 676). */
