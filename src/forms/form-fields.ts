@@ -40,7 +40,7 @@ export function listDocumentFields(doc: PDFDocument): FormFieldInfo[] {
   return doc.getForm().getFields().map(describeField);
 }
 
-function describeField(field: PDFField): FormFieldInfo {
+export function describeField(field: PDFField): FormFieldInfo {
   const name = field.getName();
   if (field instanceof PDFTextField) {
     const maxLength = field.getMaxLength();

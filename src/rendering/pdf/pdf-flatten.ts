@@ -18,7 +18,7 @@ import {
   textObject,
 } from './pdf-syntax';
 import { xrefSection } from './pdf-xref';
-import type { PreparedForm } from './prepared-form';
+import { NEUTRAL_INFO, type PreparedForm } from './prepared-form';
 
 /**
  * A flattened copy of a fill: every widget's current appearance drawn into its page, and no
@@ -64,7 +64,8 @@ function flatBaseOf(form: PreparedForm): FlatBase {
   return base;
 }
 
-const INHERITED = ['Resources', 'MediaBox', 'CropBox', 'Rotate'];
+/** Inheritable page attributes a flat page must hold itself (Resources are rebuilt per fill). */
+const INHERITED = ['MediaBox', 'CropBox', 'Rotate'];
 
 function buildFlatBase(form: PreparedForm): FlatBase {
   const { doc } = form;
@@ -82,12 +83,11 @@ function buildFlatBase(form: PreparedForm): FlatBase {
     excluded.add(page.ref.objectNumber);
     const node = page.node;
     const dict = node.clone();
-    for (const key of ['Parent', 'Annots', 'Contents']) dict.delete(PDFName.of(key));
+    for (const key of ['Parent', 'Annots', 'Contents', 'Resources']) dict.delete(PDFName.of(key));
     for (const key of INHERITED) {
       const value = node.getInheritableAttribute(PDFName.of(key));
-      if (value !== undefined && key !== 'Resources') dict.set(PDFName.of(key), value);
+      if (value !== undefined) dict.set(PDFName.of(key), value);
     }
-    dict.delete(PDFName.of('Resources'));
     const contents = contentsOf(context.lookup(node.get(PDFName.of('Contents'))), node);
     const keptAnnots: PDFObject[] = [];
     const widgets: FlatPage['widgets'] = [];
@@ -158,7 +158,7 @@ export function flattenedCopy(form: PreparedForm, update: FormUpdate): Uint8Arra
       `<< /Type /Pages /Kids [${base.pages.map((p) => ref(p.ref.objectNumber)).join(' ')}] /Count ${base.pages.length} >>`,
     ),
     textObject(catalogNumber, `<< /Type /Catalog /Pages ${ref(pagesNumber)} >>`),
-    textObject(infoNumber, '<< /Title (Court form) >>'),
+    textObject(infoNumber, NEUTRAL_INFO),
     streamObject(saveNumber, '', Buffer.from('q\n', 'latin1'), false),
     streamObject(restoreNumber, '', Buffer.from('\nQ\n', 'latin1'), false),
   ];

@@ -1,7 +1,6 @@
 import {
   PDFAcroField,
   PDFBool,
-  PDFButton,
   PDFCheckBox,
   PDFDict,
   PDFDocument,
@@ -19,6 +18,7 @@ import {
 import { AppError } from '../../common/errors/app-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { sha256 } from '../../common/sha256';
+import { describeField } from '../../forms/form-fields';
 import { KEEP_METADATA } from './neutral-metadata';
 import { BodyObject, pdfLibObject, ref, textObject } from './pdf-syntax';
 import type { XrefStyle } from './pdf-xref';
@@ -178,11 +178,8 @@ function fieldInfo(field: PDFField, formDa: string): FieldInfo {
       spec: choiceSpecOf(field, formDa),
     };
   }
-  const typeName =
-    field instanceof PDFButton
-      ? 'button'
-      : field.constructor.name.replace(/^PDF/, '').toLowerCase();
-  return { ...base, kind: 'other', typeName };
+  // Signatures and push buttons: named as lint names them, for the wrong-type error.
+  return { ...base, kind: 'other', typeName: describeField(field).type };
 }
 
 /** Widgets with the objects they are stored in: the field itself, or each of its kids. */
@@ -280,15 +277,18 @@ function colorOperator(
 const NEED_APPEARANCES = PDFName.of('NeedAppearances');
 const METADATA = PDFName.of('Metadata');
 const ACRO_FORM = PDFName.of('AcroForm');
-const NEUTRAL_TITLE = 'Court form';
+/** The Info dictionary of every filled copy, live or flat: a title that names no one. */
+export const NEUTRAL_INFO = '<< /Title (Court form) >>';
 
 async function updateBase(doc: PDFDocument, template: Uint8Array): Promise<UpdateBase> {
   // A file whose last cross-reference section cannot be found (pdf-lib repaired it) gets one
   // clean copy, saved once; every fill then extends that copy instead.
-  const bytes = lastXref(template)
-    ? template
-    : await doc.save({ useObjectStreams: false, updateFieldAppearances: false });
-  const written = lastXref(bytes);
+  let bytes = template;
+  let written = lastXref(template);
+  if (!written) {
+    bytes = await doc.save({ useObjectStreams: false, updateFieldAppearances: false });
+    written = lastXref(bytes);
+  }
   if (!written) {
     throw new AppError(ErrorCode.RenderFailed, 'The form template cannot be read (no xref)');
   }
@@ -306,10 +306,7 @@ async function updateBase(doc: PDFDocument, template: Uint8Array): Promise<Updat
     nextNumber: infoNumber + 1,
     root: ref(root.objectNumber),
     id: id ? id.toString() : undefined,
-    fixedObjects: [
-      ...catalogChanges(doc, root),
-      textObject(infoNumber, `<< /Title (${NEUTRAL_TITLE}) >>`),
-    ],
+    fixedObjects: [...catalogChanges(doc, root), textObject(infoNumber, NEUTRAL_INFO)],
     infoNumber,
   };
 }
