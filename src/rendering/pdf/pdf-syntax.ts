@@ -35,9 +35,14 @@ export function name(value: string): string {
   return out;
 }
 
+/** The hex digits (lower case) of `value` as UTF-16BE, without a byte order mark. */
+export function utf16BeHex(value: string): string {
+  return Buffer.from(value, 'utf16le').swap16().toString('hex');
+}
+
 /** The hex digits of a text string as UTF-16BE with a byte order mark: any character. */
 export function utf16Hex(value: string): string {
-  return `FEFF${Buffer.from(value, 'utf16le').swap16().toString('hex').toUpperCase()}`;
+  return `FEFF${utf16BeHex(value).toUpperCase()}`;
 }
 
 /** One object of a body being written: its number and its bytes between `obj` and `endobj`. */

@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import type { FontFace } from './font-library';
-import { BodyObject, flateStreamObject, name, num, ref, textObject } from './pdf-syntax';
+import {
+  BodyObject,
+  flateStreamObject,
+  name,
+  num,
+  ref,
+  textObject,
+  utf16BeHex,
+} from './pdf-syntax';
 
 /**
  * The fonts one document draws with: for each face, a subset of exactly the glyphs used, as a
@@ -136,23 +144,13 @@ function widthsOf(face: FontFace, glyphs: number[], newIds: Map<number, number>)
   return `[${first} [${byNewId.map(([, w]) => num(w * scale)).join(' ')}]]`;
 }
 
-function utf16Hex(codePoints: number[]): string {
-  let hex = '';
-  for (const unit of String.fromCodePoint(...codePoints)) {
-    for (let i = 0; i < unit.length; i++) {
-      hex += unit.charCodeAt(i).toString(16).padStart(4, '0');
-    }
-  }
-  return hex;
-}
-
 function toUnicodeCMap(face: FontFace, glyphs: number[], newIds: Map<number, number>): Buffer {
   const entries: string[] = [];
   for (const g of glyphs) {
     const codePoints = face.font.getGlyph(g)?.codePoints ?? [];
     if (codePoints.length === 0) continue;
     const id = (newIds.get(g) ?? 0).toString(16).padStart(4, '0');
-    entries.push(`<${id}> <${utf16Hex(codePoints)}>`);
+    entries.push(`<${id}> <${utf16BeHex(String.fromCodePoint(...codePoints))}>`);
   }
   const blocks: string[] = [];
   for (let i = 0; i < entries.length; i += 100) {
