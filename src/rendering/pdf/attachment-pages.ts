@@ -76,11 +76,6 @@ class RunWriter {
     return this.library.runsFor(text, field, bold ? this.library.bold : undefined);
   }
 
-  /** Measured with the faces' shapers: the widths pdf-lib's fonts give, remembered by word. */
-  runsWidth(runs: TextRun[], size: number): number {
-    return runsWidth(runs, size);
-  }
-
   draw(page: PDFPage, runs: TextRun[], x: number, y: number, size: number): void {
     let cursor = x;
     for (const run of runs) {
@@ -92,7 +87,7 @@ class RunWriter {
 
   async wrap(text: string, field: string, size: number, bold: boolean): Promise<TextRun[][]> {
     await this.prepare(text, field, bold);
-    const measure = (t: string) => this.runsWidth(this.runs(t, field, bold), size);
+    const measure = (t: string) => runsWidth(this.runs(t, field, bold), size);
     return wrapText(text, CONTENT_WIDTH, measure).map((line) => this.runs(line, field, bold));
   }
 }
@@ -232,7 +227,7 @@ function drawHeader(page: PDFPage, writer: RunWriter, header: Header): void {
   }
   for (const { left, right } of header.parties) {
     writer.draw(page, left, MARGIN.left, y, CAPTION_SIZE);
-    const rightX = PAGE.width - MARGIN.right - writer.runsWidth(right, CAPTION_SIZE);
+    const rightX = PAGE.width - MARGIN.right - runsWidth(right, CAPTION_SIZE);
     writer.draw(page, right, rightX, y, CAPTION_SIZE);
     y -= CAPTION_SIZE * LINE_GAP;
   }
@@ -256,6 +251,6 @@ function drawBody(page: PDFPage, writer: RunWriter, lines: Line[], top: number):
 
 function drawFooter(page: PDFPage, writer: RunWriter, n: number, total: number): void {
   const runs = writer.runs(`Attachment page ${n} of ${total}`, 'footer', false);
-  const x = (PAGE.width - writer.runsWidth(runs, FOOTER_SIZE)) / 2;
+  const x = (PAGE.width - runsWidth(runs, FOOTER_SIZE)) / 2;
   writer.draw(page, runs, x, MARGIN.bottom / 2, FOOTER_SIZE);
 }
