@@ -200,18 +200,6 @@ export class FontLibrary {
   };
 
   /**
-   * The first face that can draw every character of `text`; GlyphMissing naming `field` and the
-   * first character no single face covers otherwise. Use for places that take one font, like a
-   * form field's appearance.
-   */
-  faceFor(text: string, field: string): FontFace {
-    const chars = [...text].filter(needsGlyph);
-    const whole = this.faces.find((f) => chars.every((c) => hasGlyph(f, c)));
-    if (whole) return whole;
-    throw glyphMissing(field, this.firstUncoveredByOneFace(chars));
-  }
-
-  /**
    * Splits `text` into runs, each drawn with a face that covers it; spaces, digits and
    * punctuation stay in the run they are in; `first` (e.g. the bold face) is tried before the
    * others. GlyphMissing when no face covers a character.
@@ -236,14 +224,6 @@ export class FontLibrary {
   /** Removes invisible format characters the chosen face has no glyph for. */
   dropUndrawable(text: string, face: FontFace): string {
     return [...text].filter((c) => !isFormatChar(c) || hasGlyph(face, c)).join('');
-  }
-
-  private firstUncoveredByOneFace(chars: string[]): number {
-    const uncovered = chars.find((c) => !this.faces.some((f) => hasGlyph(f, c)));
-    // Every character has some face, but not one face for all: name the first the best face lacks.
-    const best = this.faces[0];
-    const pick = uncovered ?? chars.find((c) => !hasGlyph(best, c)) ?? chars[0];
-    return pick.codePointAt(0) ?? 0;
   }
 }
 
