@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256 } from '../common/sha256';
 import { projectRoot } from '../config/project-root';
 
 export interface Asset {
@@ -30,10 +30,6 @@ export class WebAssets {
       body: readFileSync(join(dir, 'site.js')),
       contentType: 'text/javascript; charset=utf-8',
     };
-    this.version = createHash('sha256')
-      .update(this.css.body)
-      .update(this.js.body)
-      .digest('hex')
-      .slice(0, 12);
+    this.version = sha256(Buffer.concat([this.css.body, this.js.body])).slice(0, 12);
   }
 }
