@@ -14,7 +14,6 @@ export interface WelcomeInput {
   packs: PackChoice[];
   /** A session is open on this device: offer to go back to it. */
   sessionOpen: boolean;
-  chosen?: string;
   error?: string;
 }
 
@@ -27,7 +26,7 @@ function fieldError(ctx: PageContext, id: string, text: string | undefined): Htm
 export function welcomePage(ctx: PageContext, input: WelcomeInput): SafeHtml {
   const { lang } = ctx;
   // With a single place to file there is nothing to choose: it is chosen already.
-  const chosen = input.chosen ?? (input.packs.length === 1 ? input.packs[0].id : undefined);
+  const chosen = input.packs.length === 1 ? input.packs[0].id : undefined;
   const invalid = input.error !== undefined;
   const summary: SummaryError[] = invalid ? [{ message: input.error ?? '', target: 'pack' }] : [];
   const open =
