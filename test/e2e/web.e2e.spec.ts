@@ -1,12 +1,11 @@
-import { resolve } from 'node:path';
 import request, { Response } from 'supertest';
 import TestAgent from 'supertest/lib/agent';
 import { App } from 'supertest/types';
-import { loadInterviewForPack } from '../../src/interview/interview-loader';
 import { escapeHtml } from '../../src/web/html';
 import { TestApp, createTestApp } from '../support/app';
 import { binaryParser } from '../support/binary';
 import { decodeHtml } from '../support/html-text';
+import { interviewIndex } from '../support/interview-pages';
 import { LIST_ITEMS, SCRIPT } from '../support/interview-script';
 import { pdfText } from '../support/pdf-reading';
 
@@ -141,25 +140,13 @@ class Browser {
 
 // ---- the interview's shape, to know which script answers a screen needs --------------------------
 
-const definition = loadInterviewForPack(resolve(__dirname, '..', '..', 'templates'), 'generic-us');
-const screenOf = new Map<string, string>();
-for (const section of definition.sections) {
-  for (const screen of section.screens) {
-    for (const q of screen.questions) screenOf.set(q.id, screen.id);
-  }
-}
+const { screenOf, lists } = interviewIndex('generic-us');
 
 function screenKey(page: Page): string {
   if (page.html.includes('id="finish"')) return 'review';
   if (page.html.includes('name="action" value="done"')) {
-    const list = definition.sections.find(
-      (s) =>
-        s.list &&
-        (Object.values(s.list.addPrompt) as string[]).some((p) =>
-          page.html.includes(escapeHtml(p)),
-        ),
-    );
-    return `list:${list?.id ?? '?'}`;
+    const list = lists.find((l) => l.prompts.some((p) => page.html.includes(escapeHtml(p))));
+    return `list:${list?.sectionId ?? '?'}`;
   }
   const shown = hidden(page, '_shown') ?? '';
   return screenOf.get(shown.split(' ')[0]) ?? `other:${page.path}`;
@@ -392,7 +379,7 @@ describe('petitioner pages without JavaScript', () => {
 
   it('refuses posts without the session token or from another site', async () => {
     const b = new Browser(http);
-    const { page } = await start(b, 'en');
+    await start(b, 'en');
     for (const token of [undefined, 'forged']) {
       const fields: [string, string][] = [
         ['petitioner-name', NAME],
@@ -418,7 +405,6 @@ describe('petitioner pages without JavaScript', () => {
       .send('code=a+b+c');
     expect(otherOrigin.status).toBe(403);
     expectSafeHeaders(otherOrigin);
-    void page;
   });
 
   it('locks, then asks for the code, and the code brings back the same screen', async () => {

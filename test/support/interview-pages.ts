@@ -11,11 +11,20 @@ import { LIST_ITEMS, SCRIPT } from './interview-script';
 
 const PACKS_DIR = resolve(__dirname, '..', '..', 'templates');
 
-/** Which screen a question belongs to, and which list a section's add prompt announces. */
-function interviewIndex(packId: string): {
+export interface InterviewIndex {
   screenOf: Map<string, string>;
   lists: { sectionId: string; prompts: string[] }[];
-} {
+}
+
+const indexes = new Map<string, InterviewIndex>();
+
+/**
+ * Which screen a question belongs to, and which list a section's add prompt announces. Kept per
+ * pack: loading validates the whole interview, too slow to repeat on every screen of a walk.
+ */
+export function interviewIndex(packId: string): InterviewIndex {
+  const known = indexes.get(packId);
+  if (known) return known;
   const def = loadInterviewForPack(PACKS_DIR, packId);
   const screenOf = new Map<string, string>();
   const lists: { sectionId: string; prompts: string[] }[] = [];
@@ -30,7 +39,9 @@ function interviewIndex(packId: string): {
       });
     }
   }
-  return { screenOf, lists };
+  const index = { screenOf, lists };
+  indexes.set(packId, index);
+  return index;
 }
 
 /** Clicks and waits for the page the click leads to, so the next look sees the new page. */
