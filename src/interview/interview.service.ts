@@ -12,7 +12,7 @@ import { PacksService } from '../packs/packs.service';
 import { DraftKeys, ResumeKdf } from './draft-crypto';
 import { Draft, DraftStore } from './draft-store';
 import type { FieldError } from './interview-answers';
-import { Language } from './interview-definition';
+import { InterviewDefinition, Language } from './interview-definition';
 import { InterviewEngine, Position, Submission } from './interview-engine';
 import { loadInterviewForPack } from './interview-loader';
 import { message } from './interview-messages';
@@ -217,6 +217,10 @@ export class InterviewService implements PetitionerInterview, OnModuleInit {
   lock(sessionId: string): Promise<void> {
     this.sessions.lock(sessionId);
     return Promise.resolve();
+  }
+
+  definition(packId: string): InterviewDefinition {
+    return this.engine(packId).definition;
   }
 
   sessionLanguage(sessionId: string): Language | undefined {

@@ -1,5 +1,5 @@
 import type { DownloadableFile } from '../packets/packets.service';
-import type { Language } from './interview-definition';
+import type { InterviewDefinition, Language } from './interview-definition';
 import type { ReviewEntry, ScreenView, Submission } from './interview-engine';
 import type { ChangeAnswerDto } from './interview.dto';
 
@@ -31,6 +31,8 @@ export interface PetitionerInterview {
   erase(sessionId: string): Promise<void>;
   /** Ends the session now (leaving a shared device); the draft stays for the code to open. */
   lock(sessionId: string): Promise<void>;
+  /** The interview a pack runs, as loaded and linted at start-up (read-only). */
+  definition(packId: string): InterviewDefinition;
   /** The session's language without touching its idle clock, for pages shown around the flow. */
   sessionLanguage(sessionId: string): Language | undefined;
 }

@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppConfig } from '../config/app-config';
-import type { InterviewDefinition, Screen } from '../interview/interview-definition';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Screen } from '../interview/interview-definition';
 import type { Position } from '../interview/interview-engine';
-import { loadInterviewForPack } from '../interview/interview-loader';
+import { PETITIONER_INTERVIEW, PetitionerInterview } from '../interview/petitioner-interview';
 
 /**
  * The interview definitions, read for what a form needs beyond the screen the interview shows:
@@ -12,34 +11,25 @@ import { loadInterviewForPack } from '../interview/interview-loader';
  */
 @Injectable()
 export class InterviewForms {
-  private readonly logger = new Logger(InterviewForms.name);
-  private readonly definitions = new Map<string, InterviewDefinition | null>();
+  /** Pack id → screen id → screen, indexed on first use from the definitions already loaded. */
+  private readonly screens = new Map<string, Map<string, Screen>>();
 
-  constructor(@Inject(AppConfig) private readonly config: AppConfig) {}
+  constructor(@Inject(PETITIONER_INTERVIEW) private readonly interview: PetitionerInterview) {}
 
   screen(packId: string, position: Position): Screen | undefined {
     if (position.kind !== 'screen' && position.kind !== 'item') return undefined;
-    const definition = this.definition(packId);
-    for (const section of definition?.sections ?? []) {
-      const screen = section.screens.find((s) => s.id === position.screenId);
-      if (screen) return screen;
-    }
-    return undefined;
+    return this.screensOf(packId).get(position.screenId);
   }
 
-  private definition(packId: string): InterviewDefinition | null {
-    if (!this.definitions.has(packId)) {
-      try {
-        this.definitions.set(packId, loadInterviewForPack(this.config.PACKS_DIR, packId));
-      } catch (e) {
-        // The interview service refuses to start with a bad definition; should this one still
-        // fail, the pages fall back to the questions the screen shows.
-        this.logger.warn(
-          `interview definition of pack ${packId} unavailable (${(e as Error).name})`,
-        );
-        this.definitions.set(packId, null);
+  private screensOf(packId: string): Map<string, Screen> {
+    let byId = this.screens.get(packId);
+    if (!byId) {
+      byId = new Map<string, Screen>();
+      for (const section of this.interview.definition(packId).sections) {
+        for (const screen of section.screens) if (!byId.has(screen.id)) byId.set(screen.id, screen);
       }
+      this.screens.set(packId, byId);
     }
-    return this.definitions.get(packId) ?? null;
+    return byId;
   }
 }
