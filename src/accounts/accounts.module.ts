@@ -16,7 +16,8 @@ import { UsersService } from './users.service';
 
 /**
  * Organisations, staff accounts, sessions and API tokens. Other modules protect a route by
- * importing this module and putting `@RequirePermission(...)` on it.
+ * importing this module and putting `@RequirePermission(...)` on it. What accounts do is
+ * recorded through the global AuditTrail, which keeps time by this module's clock.
  */
 @Module({
   controllers: [AuthController, UsersController, TokensController],
@@ -35,6 +36,13 @@ import { UsersService } from './users.service';
     Authenticator,
     PermissionGuard,
   ],
-  exports: [Authenticator, PermissionGuard, UsersService],
+  exports: [
+    Authenticator,
+    PermissionGuard,
+    UsersService,
+    AuthService,
+    ApiTokensService,
+    ACCOUNTS_CLOCK,
+  ],
 })
 export class AccountsModule {}

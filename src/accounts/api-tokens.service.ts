@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail';
 import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors/app-error';
 import { ApiTokenEntity } from './api-token.entity';
@@ -47,10 +48,19 @@ export class ApiTokensService {
   constructor(
     private readonly db: DataSource,
     @Inject(ACCOUNTS_CLOCK) private readonly clock: Clock,
+    private readonly audit: AuditTrail,
   ) {}
 
-  /** A token acting as its maker, limited to `scopes` (and never beyond the maker's role). */
-  async create(maker: Principal, name: string, scopes: Permission[]): Promise<CreatedApiToken> {
+  /**
+   * A token acting as its maker, limited to `scopes` (and never beyond the maker's role). The
+   * audit record names it by id: its name is free text.
+   */
+  async create(
+    maker: Principal,
+    name: string,
+    scopes: Permission[],
+    ip: string | null = null,
+  ): Promise<CreatedApiToken> {
     const { token, hash } = newSecret(API_TOKEN_PREFIX);
     const row = this.repo().create({
       id: randomUUID(),
@@ -63,7 +73,13 @@ export class ApiTokensService {
       lastUsedAt: null,
       revokedAt: null,
     });
-    await this.repo().insert(row);
+    await this.db.transaction(async (tx: EntityManager) => {
+      await tx.insert(ApiTokenEntity, row);
+      await this.audit.record(
+        { action: 'token.create', actor: AuditTrail.actorOf(maker), subject: row.id, ip },
+        tx,
+      );
+    });
     this.logger.log({ msg: 'api token created', tokenId: row.id, userId: maker.userId });
     return { ...toView(row), token };
   }
@@ -76,13 +92,28 @@ export class ApiTokensService {
     return rows.map(toView);
   }
 
-  /** Revoking twice is harmless; another organisation's token answers like an unknown id. */
-  async revoke(organisationId: string, id: string): Promise<void> {
-    const row = await this.repo().findOneBy({ id, organisationId });
+  /**
+   * Revoking twice is harmless and recorded once; another organisation's token answers like an
+   * unknown id.
+   */
+  async revoke(by: Principal, id: string, ip: string | null = null): Promise<void> {
+    const row = await this.repo().findOneBy({ id, organisationId: by.organisationId });
     if (!row) throw AppError.notFound();
     if (row.revokedAt) return;
-    await this.repo().update({ id, revokedAt: IsNull() }, { revokedAt: new Date(this.clock()) });
-    this.logger.log({ msg: 'api token revoked', tokenId: id });
+    const revoked = await this.db.transaction(async (tx: EntityManager) => {
+      const changed = await tx.update(
+        ApiTokenEntity,
+        { id, revokedAt: IsNull() },
+        { revokedAt: new Date(this.clock()) },
+      );
+      if (!changed.affected) return false;
+      await this.audit.record(
+        { action: 'token.revoke', actor: AuditTrail.actorOf(by), subject: id, ip },
+        tx,
+      );
+      return true;
+    });
+    if (revoked) this.logger.log({ msg: 'api token revoked', tokenId: id });
   }
 
   /** The live token and its maker; undefined when unknown, revoked or its maker is disabled. */

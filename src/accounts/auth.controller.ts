@@ -45,7 +45,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
-    await this.auth.logout(readSessionCookie(req));
+    await this.auth.logout(readSessionCookie(req), clientAddress(req));
     res.clearCookie(STAFF_SESSION_COOKIE, this.cookieOptions());
   }
 

@@ -1,4 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail';
 import { signInFailed, tooManyAttempts } from './account-errors';
 import { LOGIN_THROTTLE } from './accounts.tokens';
 import { LoginThrottle } from './login-throttle';
@@ -18,9 +20,11 @@ export class AuthService {
   private readonly logger = new Logger('Auth');
 
   constructor(
+    private readonly db: DataSource,
     private readonly users: UsersService,
     private readonly sessions: StaffSessionsService,
     private readonly hasher: PasswordHasher,
+    private readonly audit: AuditTrail,
     @Inject(LOGIN_THROTTLE) private readonly throttle: LoginThrottle,
   ) {}
 
@@ -29,6 +33,9 @@ export class AuthService {
    * password, disabled account) the answer is the same, and an argon2 check is made in every case
    * so the time taken does not tell either. Any session the browser still carried is ended, so a
    * session id planted before sign-in is worthless after it.
+   *
+   * A failed sign-in is recorded without the email typed: only the organisation of the account
+   * it named, if any. A throttled one is not recorded, so guessing cannot flood the trail.
    */
   async login(
     email: string,
@@ -48,16 +55,52 @@ export class AuthService {
       : await this.hasher.verifyNothing(password);
     if (!user || !passwordRight || user.disabledAt) {
       this.logger.warn({ msg: 'staff sign-in refused' });
+      await this.audit.record({
+        action: 'auth.login_failed',
+        outcome: 'failed',
+        actor: { kind: 'anonymous', userId: null, organisationId: user?.organisationId ?? null },
+        subject: null,
+        ip: client,
+      });
       throw signInFailed();
     }
     attempt.succeeded();
-    if (previousToken) await this.sessions.end(previousToken);
-    const { token, session } = await this.sessions.start(user.id);
+    const { token, session } = await this.db.transaction(async (tx: EntityManager) => {
+      if (previousToken) await this.sessions.end(previousToken, tx);
+      const started = await this.sessions.start(user.id, tx);
+      await this.audit.record(
+        {
+          action: 'auth.login',
+          actor: { kind: 'session', userId: user.id, organisationId: user.organisationId },
+          ip: client,
+        },
+        tx,
+      );
+      return started;
+    });
     this.logger.log({ msg: 'staff signed in', userId: user.id });
     return { token, user, expiresAt: session.expiresAt };
   }
 
-  async logout(token: string | undefined): Promise<void> {
-    if (token) await this.sessions.end(token);
+  /** Recorded only when the cookie named a session still open: there is someone to name. */
+  async logout(token: string | undefined, client: string): Promise<void> {
+    if (!token) return;
+    await this.db.transaction(async (tx: EntityManager) => {
+      const ended = await this.sessions.end(token, tx);
+      if (!ended) return;
+      const user = await tx.findOneBy(UserEntity, { id: ended.userId });
+      await this.audit.record(
+        {
+          action: 'auth.logout',
+          actor: {
+            kind: 'session',
+            userId: ended.userId,
+            organisationId: user?.organisationId ?? null,
+          },
+          ip: client,
+        },
+        tx,
+      );
+    });
   }
 }

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail';
 import { systemClock } from '../common/clock';
 import { AppError } from '../common/errors/app-error';
 import type { AppConfig } from '../config/app-config';
@@ -51,7 +52,12 @@ export async function createAdmin(
       io.err('The database is not up to date: run the migrate command first.');
       return 1;
     }
-    const users = new UsersService(db, new PasswordHasher(), systemClock);
+    const users = new UsersService(
+      db,
+      new PasswordHasher(),
+      systemClock,
+      new AuditTrail(db, systemClock),
+    );
     const existing = await users.findOrganisationsByName(values.org);
     if (existing.length > 1) {
       io.err('More than one organisation has that name; nothing was created.');

@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { AuditTrail } from '../audit/audit-trail';
 import { notPermitted, signInRequired } from './account-errors';
 import { Authenticator } from './authenticator';
 import type { Permission } from './permissions';
@@ -19,12 +20,14 @@ const REQUIRED = Symbol('requiredPermissions');
 /**
  * The one guard: authenticates the request (session or token) and checks the permissions the
  * route names against the role table. Routes say what they need, never which roles may come.
+ * A signed-in principal refused for a missing permission is recorded in the audit trail.
  */
 @Injectable()
 export class PermissionGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
+    private readonly audit: AuditTrail,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -38,7 +41,10 @@ export class PermissionGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const principal = await this.authenticator.authenticate(req);
     attachPrincipal(req, principal);
-    if (!required.every((p) => principal.permissions.has(p))) throw notPermitted();
+    if (!required.every((p) => principal.permissions.has(p))) {
+      await this.audit.denied(principal, req);
+      throw notPermitted();
+    }
     return true;
   }
 }
@@ -61,3 +67,15 @@ export const CurrentPrincipal = createParamDecorator(
     return principal;
   },
 );
+
+/**
+ * The permissions a handler requires (its own, else its controller's), or undefined when the
+ * route is not behind the guard at all: what the route-table tests read.
+ */
+export function requiredPermissionsOf(
+  handler: (...args: never[]) => unknown,
+  controller: abstract new (...args: never[]) => unknown,
+): Permission[] | undefined {
+  return (Reflect.getMetadata(REQUIRED, handler) ?? Reflect.getMetadata(REQUIRED, controller)) as
+    Permission[] | undefined;
+}

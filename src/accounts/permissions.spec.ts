@@ -11,11 +11,12 @@ describe('role permissions', () => {
     expect([...ROLE_PERMISSIONS.admin].sort()).toEqual([...PERMISSIONS].sort());
   });
 
-  it('keeps confidential values from paralegals and account management from both staff roles', () => {
-    expect(ROLE_PERMISSIONS.paralegal.has('confidential:read')).toBe(false);
-    expect(ROLE_PERMISSIONS.attorney.has('confidential:read')).toBe(true);
+  it('leaves deleting cases to attorneys and account management to admins', () => {
+    expect(ROLE_PERMISSIONS.paralegal.has('cases:delete')).toBe(false);
+    expect(ROLE_PERMISSIONS.attorney.has('cases:delete')).toBe(true);
+    expect(ROLE_PERMISSIONS.attorney.has('batches:run')).toBe(false);
     for (const role of ['attorney', 'paralegal'] as const) {
-      for (const p of ['users:manage', 'tokens:manage', 'audit:read'] as const) {
+      for (const p of ['users:manage', 'tokens:manage', 'audit:read', 'packs:manage'] as const) {
         expect([role, p, ROLE_PERMISSIONS[role].has(p)]).toEqual([role, p, false]);
       }
     }
@@ -26,12 +27,17 @@ describe('role permissions', () => {
     expect(TOKEN_SCOPES).not.toContain('tokens:manage');
   });
 
+  it("leaves changing the organisation's court packs to admins, never to a token", () => {
+    expect(ROLE_PERMISSIONS.admin.has('packs:manage')).toBe(true);
+    expect(TOKEN_SCOPES).not.toContain('packs:manage');
+  });
+
   it("reads stored scopes and cuts them to the maker's role", () => {
     expect(parseScopes('cases:read,packets:generate  users:manage bogus')).toEqual([
       'cases:read',
       'packets:generate',
     ]);
-    expect([...tokenPermissions('paralegal', ['cases:read', 'confidential:read'])]).toEqual([
+    expect([...tokenPermissions('paralegal', ['cases:read', 'cases:delete'])]).toEqual([
       'cases:read',
     ]);
   });

@@ -9,10 +9,12 @@ export const PERMISSIONS = [
   'audit:read',
   'cases:read',
   'cases:write',
+  'cases:delete',
   'packets:generate',
   'packets:download',
   'confidential:read',
   'batches:run',
+  'packs:manage',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -26,17 +28,19 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
   attorney: new Set<Permission>([
     'cases:read',
     'cases:write',
+    'cases:delete',
     'packets:generate',
     'packets:download',
     'confidential:read',
   ]),
-  // Paralegals prepare and batch-generate packets but never see the petitioner's confidential
-  // values (real address, shelter, children's schools) themselves.
+  // Paralegals prepare, file and batch-generate packets, which needs the confidential court
+  // forms; deleting a survivor's case is left to attorneys and admins.
   paralegal: new Set<Permission>([
     'cases:read',
     'cases:write',
     'packets:generate',
     'packets:download',
+    'confidential:read',
     'batches:run',
   ]),
 };
@@ -44,9 +48,11 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, ReadonlySet<Permission>>> =
 /**
  * What an API token may be granted. Managing users and tokens is left out on purpose: a token
  * that leaks from a case-management system must not be able to mint more tokens or accounts.
+ * Managing packs is left out too: a leaked token must not be able to change the templates every
+ * filing of the organisation is made from, and uploading a court's pack is rare, manual work.
  */
 export const TOKEN_SCOPES: readonly Permission[] = PERMISSIONS.filter(
-  (p) => p !== 'users:manage' && p !== 'tokens:manage',
+  (p) => p !== 'users:manage' && p !== 'tokens:manage' && p !== 'packs:manage',
 );
 
 export function isRole(value: unknown): value is Role {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { Clock } from '../common/clock';
 import { AppConfig } from '../config/app-config';
 import { ACCOUNTS_CLOCK } from './clock';
@@ -29,7 +29,10 @@ export class StaffSessionsService {
   ) {}
 
   /** A new session for a user who has just proved their password; the token goes in the cookie. */
-  async start(userId: string): Promise<{ token: string; session: StaffSessionEntity }> {
+  async start(
+    userId: string,
+    tx?: EntityManager,
+  ): Promise<{ token: string; session: StaffSessionEntity }> {
     const now = this.clock();
     const { token, hash } = newSecret();
     const session = this.repo().create({
@@ -41,7 +44,7 @@ export class StaffSessionsService {
       expiresAt: new Date(now + this.config.STAFF_SESSION_HOURS * 60 * MINUTE_MS),
       endedAt: null,
     });
-    await this.repo().insert(session);
+    await this.repo(tx).insert(session);
     return { token, session };
   }
 
@@ -71,19 +74,28 @@ export class StaffSessionsService {
     return { session, user };
   }
 
-  /** Logout, and a new sign-in from a browser that still carried an older session. */
-  async end(token: string): Promise<void> {
-    await this.repo().update(
-      { tokenHash: hashSecret(token), endedAt: IsNull() },
+  /**
+   * Logout, and a new sign-in from a browser that still carried an older session. Answers the
+   * session it ended; null when the token named none that was still open.
+   */
+  async end(token: string, tx?: EntityManager): Promise<StaffSessionEntity | null> {
+    const session = await this.repo(tx).findOneBy({
+      tokenHash: hashSecret(token),
+      endedAt: IsNull(),
+    });
+    if (!session) return null;
+    const ended = await this.repo(tx).update(
+      { id: session.id, endedAt: IsNull() },
       { endedAt: new Date(this.clock()) },
     );
+    return ended.affected ? session : null;
   }
 
   private async endById(id: string): Promise<void> {
     await this.repo().update({ id, endedAt: IsNull() }, { endedAt: new Date(this.clock()) });
   }
 
-  private repo() {
-    return this.db.getRepository(StaffSessionEntity);
+  private repo(tx?: EntityManager) {
+    return (tx ?? this.db.manager).getRepository(StaffSessionEntity);
   }
 }

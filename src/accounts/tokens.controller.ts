@@ -1,11 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { EntityIdPipe } from '../common/validation/entity-id.pipe';
 import { CreateApiTokenDto } from './accounts.dto';
 import { ApiTokenView, ApiTokensService, CreatedApiToken } from './api-tokens.service';
 import { CurrentPrincipal, RequirePermission } from './permission.guard';
 import type { Principal } from './principal';
+import { clientAddress } from './request-credentials';
 
 /** API tokens for integrations, within the caller's own organisation. */
 @ApiTags('tokens')
@@ -19,10 +20,11 @@ export class TokensController {
   create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreateApiTokenDto,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ): Promise<CreatedApiToken> {
     res.setHeader('Cache-Control', 'no-store');
-    return this.tokens.create(principal, dto.name, dto.scopes);
+    return this.tokens.create(principal, dto.name, dto.scopes, clientAddress(req));
   }
 
   @Get()
@@ -35,7 +37,8 @@ export class TokensController {
   revoke(
     @CurrentPrincipal() principal: Principal,
     @Param('id', EntityIdPipe) id: string,
+    @Req() req: Request,
   ): Promise<void> {
-    return this.tokens.revoke(principal.organisationId, id);
+    return this.tokens.revoke(principal, id, clientAddress(req));
   }
 }

@@ -1,9 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { AuditTrail } from '../audit/audit-trail';
 import { EntityIdPipe } from '../common/validation/entity-id.pipe';
 import { CreateUserDto } from './accounts.dto';
 import { CurrentPrincipal, RequirePermission } from './permission.guard';
 import type { Principal } from './principal';
+import { clientAddress } from './request-credentials';
 import { UserView, UsersService, toUserView } from './users.service';
 
 /** Staff accounts, always within the caller's own organisation. */
@@ -17,13 +20,17 @@ export class UsersController {
   async create(
     @CurrentPrincipal() principal: Principal,
     @Body() dto: CreateUserDto,
+    @Req() req: Request,
   ): Promise<UserView> {
-    const user = await this.users.create({
-      organisationId: principal.organisationId,
-      email: dto.email,
-      password: dto.password,
-      role: dto.role,
-    });
+    const user = await this.users.create(
+      {
+        organisationId: principal.organisationId,
+        email: dto.email,
+        password: dto.password,
+        role: dto.role,
+      },
+      AuditTrail.contextOf(principal, req),
+    );
     return toUserView(user);
   }
 
@@ -46,7 +53,8 @@ export class UsersController {
   async disable(
     @CurrentPrincipal() principal: Principal,
     @Param('id', EntityIdPipe) id: string,
+    @Req() req: Request,
   ): Promise<UserView> {
-    return toUserView(await this.users.disable(principal.organisationId, id, principal.userId));
+    return toUserView(await this.users.disable(principal, id, clientAddress(req)));
   }
 }

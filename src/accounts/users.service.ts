@@ -1,6 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail';
+import type { AuditContext } from '../audit/audit.types';
 import type { Clock } from '../common/clock';
 import { AppError } from '../common/errors/app-error';
 import { ACCOUNTS_CLOCK } from './clock';
@@ -8,6 +10,7 @@ import { OrganisationEntity } from './organisation.entity';
 import { PasswordHasher } from './password-hasher';
 import { checkPassword } from './password-policy';
 import type { Role } from './permissions';
+import type { Principal } from './principal';
 import { StaffSessionEntity } from './staff-session.entity';
 import { UserEntity } from './user.entity';
 
@@ -45,7 +48,7 @@ export function normalizeEmail(email: string): string {
 
 /**
  * Organisations and staff accounts. Shared by the HTTP API and the `create-admin` command, so
- * both apply the same password policy and hashing.
+ * both apply the same password policy and hashing, and both leave a record in the audit trail.
  */
 @Injectable()
 export class UsersService {
@@ -55,6 +58,7 @@ export class UsersService {
     private readonly db: DataSource,
     private readonly hasher: PasswordHasher,
     @Inject(ACCOUNTS_CLOCK) private readonly clock: Clock,
+    private readonly audit: AuditTrail,
   ) {}
 
   async createOrganisation(name: string): Promise<OrganisationEntity> {
@@ -84,8 +88,11 @@ export class UsersService {
     return org;
   }
 
-  /** Refuses a weak password or a taken email with a 400 naming the field. */
-  async create(input: NewUser): Promise<UserEntity> {
+  /**
+   * Refuses a weak password or a taken email with a 400 naming the field. `by` is who asked;
+   * without it (the `create-admin` command) the record names the system as the actor.
+   */
+  async create(input: NewUser, by?: AuditContext): Promise<UserEntity> {
     const org = await this.requireOrganisation(input.organisationId);
     const email = normalizeEmail(input.email);
     const problems = checkPassword(input.password, { organisationName: org.name, email });
@@ -103,7 +110,18 @@ export class UsersService {
       passwordChangedAt: now,
     });
     try {
-      await this.db.getRepository(UserEntity).insert(user);
+      await this.db.transaction(async (tx: EntityManager) => {
+        await tx.insert(UserEntity, user);
+        await this.audit.record(
+          {
+            action: 'user.create',
+            actor: by?.actor ?? { kind: 'system', userId: null, organisationId: org.id },
+            subject: user.id,
+            ip: by?.ip ?? null,
+          },
+          tx,
+        );
+      });
     } catch (e) {
       // Two admins adding the same email at once: the unique index decides, the answer is the same.
       if (await this.findByEmail(email)) throw emailTaken();
@@ -132,19 +150,30 @@ export class UsersService {
 
   /**
    * Disables the account and ends every one of its sessions in the same transaction: there is
-   * no moment at which a disabled account still has a working session.
+   * no moment at which a disabled account still has a working session. Disabling an account
+   * already disabled changes nothing and records nothing.
    */
-  async disable(organisationId: string, id: string, actingUserId: string): Promise<UserEntity> {
-    const user = await this.requireInOrganisation(organisationId, id);
-    if (user.id === actingUserId) {
+  async disable(by: Principal, id: string, ip: string | null): Promise<UserEntity> {
+    const user = await this.requireInOrganisation(by.organisationId, id);
+    if (user.id === by.userId) {
       // An organisation must not lock itself out by its last admin disabling themselves.
       throw AppError.validation([{ field: 'id', message: 'you cannot disable your own account' }]);
     }
     if (user.disabledAt) return user;
     const now = this.now();
     await this.db.transaction(async (tx: EntityManager) => {
-      await tx.update(UserEntity, { id: user.id }, { disabledAt: now });
+      const changed = await tx.update(
+        UserEntity,
+        { id: user.id, disabledAt: IsNull() },
+        { disabledAt: now },
+      );
       await tx.update(StaffSessionEntity, { userId: user.id, endedAt: IsNull() }, { endedAt: now });
+      // Two admins disabling the account at once: only the one that changed it is recorded.
+      if (!changed.affected) return;
+      await this.audit.record(
+        { action: 'user.disable', actor: AuditTrail.actorOf(by), subject: user.id, ip },
+        tx,
+      );
     });
     this.logger.log({ msg: 'staff account disabled', userId: user.id });
     return { ...user, disabledAt: now };

@@ -1,6 +1,7 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 @Entity('cases')
+@Index('idx_cases_organisation', ['organisationId', 'updatedAt'])
 export class CaseEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -14,6 +15,17 @@ export class CaseEntity {
    */
   @Column({ type: 'text' })
   facts!: string;
+
+  /**
+   * The organisation whose staff made the case. Null for a case the petitioner made through the
+   * guided interview: no organisation sees it unless the petitioner shares it (case_shares).
+   */
+  @Column({ name: 'organisation_id', type: 'varchar', length: 36, nullable: true })
+  organisationId!: string | null;
+
+  /** The staff account that made the case; null for the petitioner's own. */
+  @Column({ name: 'created_by', type: 'varchar', length: 36, nullable: true })
+  createdBy!: string | null;
 
   @Column({ name: 'created_at' })
   createdAt!: Date;

@@ -8,16 +8,31 @@ import { DataKey, decryptEnvelope, encryptEnvelope } from './envelope';
 import { MasterKeyring } from './master-keys';
 
 /** What a ciphertext is, bound into its additional data. */
-export type Purpose = { kind: 'facts' } | { kind: 'file'; packetId: string; name: string };
+export type Purpose =
+  | { kind: 'facts' }
+  | { kind: 'packet-facts'; packetId: string }
+  | { kind: 'file'; packetId: string; name: string };
 
 function contextOf(caseId: string, purpose: Purpose): string {
-  return purpose.kind === 'facts'
-    ? `case:${caseId}|facts`
-    : `case:${caseId}|file:${purpose.packetId}/${purpose.name}`;
+  switch (purpose.kind) {
+    case 'facts':
+      return `case:${caseId}|facts`;
+    case 'packet-facts':
+      return `case:${caseId}|packet-facts:${purpose.packetId}`;
+    case 'file':
+      return `case:${caseId}|file:${purpose.packetId}/${purpose.name}`;
+  }
 }
 
 function describe(purpose: Purpose): string {
-  return purpose.kind === 'facts' ? 'case facts' : `packet file ${purpose.name}`;
+  switch (purpose.kind) {
+    case 'facts':
+      return 'case facts';
+    case 'packet-facts':
+      return 'the facts of a packet';
+    case 'file':
+      return `packet file ${purpose.name}`;
+  }
 }
 
 /**

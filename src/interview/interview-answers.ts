@@ -1,6 +1,7 @@
 import { isEmail } from 'class-validator';
 import { LIMITS } from '../case-facts/case-facts.dto';
 import { isCalendarDate } from '../common/validation/calendar-date';
+import { findForbiddenCharacter } from '../common/validation/text-characters';
 import { resolvePath } from '../view-models/resolve-path';
 import type { Language, Question } from './interview-definition';
 import { MessageKey, message } from './interview-messages';
@@ -72,6 +73,8 @@ function checkText(q: Question, raw: unknown, ctx: Context): Checked {
   const max = q.maxLength ?? (q.kind === 'longText' ? LIMITS.paragraph : LIMITS.line);
   const text = q.format === 'usState' ? raw.trim().toUpperCase() : raw.trim();
   if (text.length > max) return fail(q, 'tooLong', ctx, { max });
+  const forbidden = findForbiddenCharacter(text);
+  if (forbidden) return fail(q, 'characters', ctx, { codePoint: forbidden.codePoint });
   if (q.format === 'usState' && !STATE.test(text)) return fail(q, 'state', ctx);
   if (q.format === 'phone' && !PHONE.test(text)) return fail(q, 'phone', ctx);
   if (q.format === 'email' && (!isEmail(text) || text.length > 254)) return fail(q, 'email', ctx);
@@ -140,6 +143,13 @@ function checkAddress(q: Question, raw: unknown, ctx: Context): Checked {
   need('state', 'state', STATE.test(address.state ?? ''));
   need('postalCode', 'postalCode', ZIP.test(address.postalCode ?? ''));
   if ((address.unit ?? '').length > LIMITS.line) need('unit', 'tooLong', false);
+  for (const part of ['street', 'unit', 'city'] as const) {
+    const forbidden = findForbiddenCharacter(address[part] ?? '');
+    if (forbidden) {
+      const values = { ...labels(q, ctx), codePoint: forbidden.codePoint };
+      errors.push({ field: `${q.id}.${part}`, message: message('characters', ctx.lang, values) });
+    }
+  }
   return errors.length > 0 ? { errors } : ok(address);
 }
 

@@ -1,6 +1,6 @@
-import type { MetadataStorage as TypeMetadataStorage } from 'class-transformer/types/MetadataStorage';
-import { ValidationTypes, getMetadataStorage } from 'class-validator';
+import { ValidationTypes } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { ClassRef, nestedClass, propertiesOf } from '../case-facts/case-facts-metadata';
 import { Address, CaseFacts } from '../case-facts/case-facts.dto';
 import { ErrorDetail } from '../common/errors/error-code';
 import { conditionPaths } from '../packs/condition';
@@ -15,9 +15,6 @@ import { InterviewDefinition, Question, QuestionKind, Section } from './intervie
  * CaseFacts can hold is asked, defaulted, or listed in `notAsked` with the reason it is not.
  */
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-type ClassRef = Function;
-
 /** `{court.county}` in a default's text: filled from that answer (see `InterviewFile`). */
 export const PLACEHOLDER = /\{([^{}]*)\}/g;
 
@@ -28,15 +25,6 @@ export function textsIn(value: unknown): string[] {
   if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(textsIn);
   return [];
 }
-
-/**
- * class-transformer keeps the `@Type` registry (which class a nested property holds) in a module
- * it does not export from its entry point or type; this is the same instance `plainToInstance` uses.
- */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as {
-  defaultMetadataStorage: TypeMetadataStorage;
-};
 
 interface ResolvedProperty {
   metas: ValidationMetadata[];
@@ -186,18 +174,6 @@ export function resolve(root: ClassRef, path: string): ResolvedProperty | string
     cls = resolved.isList ? undefined : resolved.nested;
   }
   return resolved ?? 'empty path';
-}
-
-function propertiesOf(cls: ClassRef): Map<string, ValidationMetadata[]> {
-  const all = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
-  const byName = new Map<string, ValidationMetadata[]>();
-  for (const m of all) byName.set(m.propertyName, [...(byName.get(m.propertyName) ?? []), m]);
-  return byName;
-}
-
-function nestedClass(cls: ClassRef, property: string): ClassRef | undefined {
-  const type = defaultMetadataStorage.findTypeMetadata(cls, property);
-  return type ? (type.typeFunction() as ClassRef) : undefined;
 }
 
 /**

@@ -11,6 +11,10 @@ const MESSAGES = {
     es: '«{label}» puede tener como máximo {max} caracteres.',
   },
   text: { en: '"{label}" must be written as text.', es: '«{label}» debe escribirse como texto.' },
+  characters: {
+    en: '"{label}" has a sign that cannot be printed on court papers ({codePoint}). Type it again without it.',
+    es: '«{label}» tiene un signo que no se puede imprimir en los papeles de la corte ({codePoint}). Escríbalo de nuevo sin él.',
+  },
   date: {
     en: '"{label}": write a date that exists, like 2024-03-15 (year-month-day).',
     es: '«{label}»: escriba una fecha que exista, como 2024-03-15 (año-mes-día).',
@@ -109,6 +113,10 @@ const MESSAGES = {
   packetNotMerged: {
     en: 'Your forms were made, but they could not be joined into one file right now.',
     es: 'Sus formularios se prepararon, pero ahora no se pudieron unir en un solo archivo.',
+  },
+  shareNeedsFinish: {
+    en: 'Make your papers first. Then you can share them with your advocate.',
+    es: 'Primero prepare sus documentos. Después puede compartirlos con su defensor.',
   },
   yes: { en: 'Yes', es: 'Sí' },
   no: { en: 'No', es: 'No' },

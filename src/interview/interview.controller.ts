@@ -31,9 +31,11 @@ import {
   ClientInfo,
   InterviewReview,
   InterviewScreen,
+  InterviewShareStatus,
   PETITIONER_INTERVIEW,
   PetitionerInterview,
   ResumedInterview,
+  ShareCode,
   StartedInterview,
 } from './petitioner-interview';
 
@@ -132,8 +134,7 @@ export class InterviewController {
       packetId,
       links: {
         download: `/interview/${sessionId}/packet`,
-        case: `/cases/${caseId}`,
-        packets: `/cases/${caseId}/packets`,
+        share: `/interview/${sessionId}/share`,
       },
     };
   }
@@ -158,6 +159,30 @@ export class InterviewController {
   @ApiOperation({ summary: 'End the session now; the resume code opens the draft again' })
   lock(@Param('sessionId', SessionIdPipe) sessionId: string): Promise<void> {
     return this.service.lock(sessionId);
+  }
+
+  @Post(':sessionId/share')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'A code to give an advocate, so their organisation can see the case',
+  })
+  share(@Param('sessionId', SessionIdPipe) sessionId: string): Promise<ShareCode> {
+    return this.service.share(sessionId);
+  }
+
+  @Get(':sessionId/share')
+  @ApiOperation({
+    summary: 'Whether the case can be shared, and with how many organisations it is',
+  })
+  shareStatus(@Param('sessionId', SessionIdPipe) sessionId: string): Promise<InterviewShareStatus> {
+    return this.service.shareStatus(sessionId);
+  }
+
+  @Delete(':sessionId/share')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Stop sharing: every code and every organisation loses the case' })
+  withdrawShare(@Param('sessionId', SessionIdPipe) sessionId: string): Promise<void> {
+    return this.service.withdrawShare(sessionId);
   }
 
   @Delete(':sessionId')

@@ -95,7 +95,7 @@ export interface InterviewFinishResponse {
   links: {
     /** The petitioner's copy (court filing and next steps) as one PDF. */
     download: string;
-    case: string;
-    packets: string;
+    /** Where to make a code that shares the case with an advocate's organisation. */
+    share: string;
   };
 }

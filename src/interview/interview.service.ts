@@ -1,6 +1,9 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { CaseFacts } from '../case-facts/case-facts.dto';
 import { parseCaseFacts } from '../case-facts/parse-case-facts';
+import { PETITIONER } from '../cases/case-access';
+import { AuditTrail } from '../audit/audit-trail';
+import { CaseSharesService } from '../cases/case-shares.service';
 import { CasesService } from '../cases/cases.service';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode, ErrorDetail } from '../common/errors/error-code';
@@ -26,6 +29,8 @@ import {
   PetitionerInterview,
   ResumedInterview,
   StartedInterview,
+  InterviewShareStatus,
+  ShareCode,
 } from './petitioner-interview';
 import { generateResumeCode, parseResumeCode } from './resume-code';
 import { ResumeThrottle } from './resume-throttle';
@@ -48,6 +53,8 @@ export class InterviewService implements PetitionerInterview, OnModuleInit {
     @Inject(AppConfig) private readonly config: AppConfig,
     private readonly packs: PacksService,
     private readonly cases: CasesService,
+    private readonly shares: CaseSharesService,
+    private readonly audit: AuditTrail,
     private readonly packets: PacketsService,
     private readonly drafts: DraftStore,
     private readonly sessions: InterviewSessions,
@@ -175,7 +182,7 @@ export class InterviewService implements PetitionerInterview, OnModuleInit {
         // Recorded before the packet is made: if that fails, finishing again reuses this case.
         await this.save(session, { ...draft, caseId, packetId: undefined });
       }
-      const packet = await this.packets.generate(caseId);
+      const packet = await this.packets.generate(caseId, PETITIONER);
       await this.save(session, {
         ...draft,
         caseId,
@@ -190,7 +197,7 @@ export class InterviewService implements PetitionerInterview, OnModuleInit {
     return this.withDraft(sessionId, async (_session, draft) => {
       const { caseId, packetId } = draft;
       if (!caseId || !packetId) throw AppError.notFound();
-      const packet = await this.packets.get(caseId, packetId);
+      const packet = await this.packets.get(caseId, PETITIONER, packetId);
       const copy = packet.bundles.find((b) => b.audience === Audience.Petitioner)?.file;
       if (!copy) {
         throw new AppError(
@@ -198,9 +205,61 @@ export class InterviewService implements PetitionerInterview, OnModuleInit {
           message('packetNotMerged', draft.language),
         );
       }
-      const file = await this.packets.file(caseId, packetId, copy.name);
+      const file = await this.packets.file(caseId, PETITIONER, packetId, copy.name);
       return { name: PETITIONER_FILE_NAME, mediaType: MEDIA_TYPES.pdf, bytes: file.bytes };
     });
+  }
+
+  share(sessionId: string): Promise<ShareCode> {
+    return this.withDraft(sessionId, async (_session, draft) => {
+      const caseId = await this.existingCase(draft);
+      const { code, expiresAt } = await this.shares.create(caseId);
+      return { code, expiresAt: expiresAt.toISOString() };
+    });
+  }
+
+  shareStatus(sessionId: string): Promise<InterviewShareStatus> {
+    return this.withDraft(sessionId, async (_session, draft) => {
+      if (!draft.caseId) return { canShare: false, pendingCodes: 0, sharedWith: 0 };
+      const status = await this.shares.status(draft.caseId);
+      return {
+        canShare: true,
+        pendingCodes: status.pending,
+        sharedWith: status.acceptedBy.length,
+      };
+    });
+  }
+
+  withdrawShare(sessionId: string): Promise<void> {
+    return this.withDraft(sessionId, async (_session, draft) => {
+      if (!draft.caseId) return;
+      const { acceptedBy } = await this.shares.status(draft.caseId);
+      await this.shares.withdraw(draft.caseId);
+      // One record per organisation that had the case, in that organisation's own trail.
+      for (const organisationId of acceptedBy) {
+        await this.audit.record({
+          action: 'case.share.withdraw',
+          actor: { kind: 'petitioner', userId: null, organisationId },
+          caseId: draft.caseId,
+        });
+      }
+    });
+  }
+
+  /** The draft's case, which must still exist: sharing needs the papers to have been made. */
+  private async existingCase(draft: Draft): Promise<string> {
+    const refuse = (): AppError =>
+      new AppError(ErrorCode.ValidationFailed, message('shareNeedsFinish', draft.language), [
+        { field: 'share', message: message('shareNeedsFinish', draft.language) },
+      ]);
+    if (!draft.caseId) throw refuse();
+    try {
+      await this.cases.require(draft.caseId, PETITIONER);
+    } catch (e) {
+      if (e instanceof AppError && e.code === ErrorCode.NotFound) throw refuse();
+      throw e;
+    }
+    return draft.caseId;
   }
 
   async erase(sessionId: string): Promise<void> {
@@ -297,7 +356,7 @@ export class InterviewService implements PetitionerInterview, OnModuleInit {
   /** The case's id after updating it, or undefined when it is gone (deleted or purged). */
   private async updateCase(caseId: string, facts: CaseFacts): Promise<string | undefined> {
     try {
-      return (await this.cases.update(caseId, facts)).id;
+      return (await this.cases.update(caseId, PETITIONER, facts)).id;
     } catch (e) {
       if (e instanceof AppError && e.code === ErrorCode.NotFound) return undefined;
       throw e;
@@ -306,7 +365,7 @@ export class InterviewService implements PetitionerInterview, OnModuleInit {
 
   private async deleteCase(caseId: string): Promise<void> {
     try {
-      await this.cases.delete(caseId);
+      await this.cases.delete(caseId, PETITIONER);
     } catch (e) {
       if (!(e instanceof AppError && e.code === ErrorCode.NotFound)) throw e;
     }

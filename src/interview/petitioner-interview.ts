@@ -31,10 +31,33 @@ export interface PetitionerInterview {
   erase(sessionId: string): Promise<void>;
   /** Ends the session now (leaving a shared device); the draft stays for the code to open. */
   lock(sessionId: string): Promise<void>;
+  /**
+   * A new code the petitioner gives an advocate, so the advocate's organisation can see the
+   * case. Only once the papers were made (there is a case); nothing is shared until a code is
+   * used. `shareStatus` tells how many organisations have it; `withdrawShare` ends every share.
+   */
+  share(sessionId: string): Promise<ShareCode>;
+  shareStatus(sessionId: string): Promise<InterviewShareStatus>;
+  withdrawShare(sessionId: string): Promise<void>;
   /** The interview a pack runs, as loaded and linted at start-up (read-only). */
   definition(packId: string): InterviewDefinition;
   /** The session's language without touching its idle clock, for pages shown around the flow. */
   sessionLanguage(sessionId: string): Language | undefined;
+}
+
+export interface ShareCode {
+  /** Twelve letters and digits in groups of four; shown once, stored only as a hash. */
+  code: string;
+  expiresAt: string;
+}
+
+export interface InterviewShareStatus {
+  /** False until the papers are made: there is nothing to share yet. */
+  canShare: boolean;
+  /** Codes made and not yet used or expired. */
+  pendingCodes: number;
+  /** How many organisations can see the case now. */
+  sharedWith: number;
 }
 
 export const PETITIONER_INTERVIEW = Symbol('PetitionerInterview');

@@ -5,7 +5,6 @@ import { PacksModule } from '../packs/packs.module';
 import { RenderingModule } from '../rendering/rendering.module';
 import { StorageModule } from '../storage/storage.module';
 import { PacketEntity } from './packet.entity';
-import { PacketsController } from './packets.controller';
 import { PacketsRepository } from './packets.repository';
 import { PacketsService } from './packets.service';
 
@@ -17,7 +16,6 @@ import { PacketsService } from './packets.service';
     RenderingModule,
     StorageModule,
   ],
-  controllers: [PacketsController],
   providers: [PacketsRepository, PacketsService],
   exports: [PacketsRepository, PacketsService],
 })

@@ -8,29 +8,37 @@ import { binaryParser } from '../support/binary';
 import { TEST_DB_KIND } from '../support/database';
 import { fixture } from '../support/fixtures';
 import { pdfOutline, pdfText } from '../support/pdf-reading';
+import { StaffApi, staffApi } from '../support/staff';
 
 describe(`REST API end to end (${TEST_DB_KIND})`, () => {
   let t: TestApp;
   let http: App;
+  let api: StaffApi;
 
   beforeAll(async () => {
     t = await createTestApp();
     http = t.app.getHttpServer() as App;
+    api = await staffApi(t.app);
   });
 
   afterAll(() => t.close());
 
   async function createCase(facts = fixture('typical')): Promise<string> {
-    const res = await request(http)
-      .post('/cases')
-      .send({ packId: 'generic-us', facts })
-      .expect(201);
+    const res = await api.post('/cases').send({ packId: 'generic-us', facts }).expect(201);
     return (res.body as { id: string }).id;
   }
 
   it('creates, reads, updates and deletes a case', async () => {
     const id = await createCase();
-    const read = await request(http).get(`/cases/${id}`).expect(200);
+    const read = await api
+      .get(`/cases/${id}`)
+      .expect(200)
+      .expect('Cache-Control', 'no-store')
+      .expect('X-Content-Type-Options', 'nosniff')
+      .expect('Referrer-Policy', 'no-referrer');
+    expect(read.headers['content-security-policy']).toBe(
+      "default-src 'none';frame-ancestors 'none'",
+    );
     expect(read.body.facts.petitioner.name.full).toBe('Jennifer Anne Walsh');
     // Before generating, the petitioner learns the stay-away order will name the workplace.
     expect(read.body.safetyNotices).toEqual([
@@ -42,12 +50,12 @@ describe(`REST API end to end (${TEST_DB_KIND})`, () => {
 
     const facts = fixture('typical');
     (facts.court as Record<string, unknown>).caseNumber = '26-PO-0042';
-    await request(http).put(`/cases/${id}`).send({ facts }).expect(200);
-    const updated = await request(http).get(`/cases/${id}`).expect(200);
+    await api.put(`/cases/${id}`).send({ facts, confidential: 'replace' }).expect(200);
+    const updated = await api.get(`/cases/${id}`).expect(200);
     expect(updated.body.facts.court.caseNumber).toBe('26-PO-0042');
 
-    await request(http).delete(`/cases/${id}`).expect(204);
-    await request(http).get(`/cases/${id}`).expect(404);
+    await api.delete(`/cases/${id}`).expect(204);
+    await api.get(`/cases/${id}`).expect(404);
   });
 
   it('answers 400 naming every failing field', async () => {
@@ -55,10 +63,7 @@ describe(`REST API end to end (${TEST_DB_KIND})`, () => {
     (facts.petitioner as Record<string, unknown>).dateOfBirth = '2025-02-29';
     (facts.respondent as Record<string, unknown>).favouriteColour = 'red';
     delete (facts.signature as Record<string, unknown>).date;
-    const res = await request(http)
-      .post('/cases')
-      .send({ packId: 'generic-us', facts })
-      .expect(400);
+    const res = await api.post('/cases').send({ packId: 'generic-us', facts }).expect(400);
     expect(res.body.code).toBe('validation_failed');
     const fields = (res.body.details as { field: string }[]).map((d) => d.field);
     expect(fields).toEqual(
@@ -72,12 +77,12 @@ describe(`REST API end to end (${TEST_DB_KIND})`, () => {
   });
 
   it('refuses an unknown pack and malformed JSON with the error shape', async () => {
-    const res = await request(http)
+    const res = await api
       .post('/cases')
       .send({ packId: 'no-such-pack', facts: fixture('minimal') })
       .expect(400);
     expect(res.body).toMatchObject({ code: 'pack_not_found', details: [{ field: 'packId' }] });
-    const bad = await request(http)
+    const bad = await api
       .post('/cases')
       .set('Content-Type', 'application/json')
       .send('{"packId": ')
@@ -92,10 +97,7 @@ describe(`REST API end to end (${TEST_DB_KIND})`, () => {
   it('answers 413 for a body larger than any real case', async () => {
     const facts = fixture('minimal');
     (facts.incidents as Record<string, unknown>[])[0].narrative = 'x'.repeat(3 * 1024 * 1024);
-    const res = await request(http)
-      .post('/cases')
-      .send({ packId: 'generic-us', facts })
-      .expect(413);
+    const res = await api.post('/cases').send({ packId: 'generic-us', facts }).expect(413);
     expect(res.body).toEqual({
       code: 'payload_too_large',
       message: 'Request body too large',
@@ -104,17 +106,15 @@ describe(`REST API end to end (${TEST_DB_KIND})`, () => {
   });
 
   it('answers 404 the same way for a missing id and a malformed one', async () => {
-    const missing = await request(http)
-      .get('/cases/1b4e28ba-2fa1-41d2-883f-0016d3cca427')
-      .expect(404);
-    const odd = await request(http).get('/cases/..%2F..%2Fetc%2Fpasswd').expect(404);
+    const missing = await api.get('/cases/1b4e28ba-2fa1-41d2-883f-0016d3cca427').expect(404);
+    const odd = await api.get('/cases/..%2F..%2Fetc%2Fpasswd').expect(404);
     expect(odd.body).toEqual(missing.body);
     expect(missing.body).toEqual({ code: 'not_found', message: 'Not found', details: [] });
   });
 
   it('generates a packet whose merged PDF names both parties on page 1', async () => {
     const id = await createCase();
-    const gen = await request(http).post(`/cases/${id}/packets`).expect(201);
+    const gen = await api.post(`/cases/${id}/packets`).expect(201);
     const packet = gen.body as {
       id: string;
       pack: { id: string };
@@ -130,11 +130,11 @@ describe(`REST API end to end (${TEST_DB_KIND})`, () => {
       'service-information',
       'next-steps',
     ]);
-    const list = await request(http).get(`/cases/${id}/packets`).expect(200);
+    const list = await api.get(`/cases/${id}/packets`).expect(200);
     expect(list.body).toHaveLength(1);
 
     expect(packet.links.merged).not.toBeNull();
-    const pdf = await request(http)
+    const pdf = await api
       .get(packet.links.merged as string)
       .buffer(true)
       .parse(binaryParser)
@@ -153,7 +153,7 @@ describe(`REST API end to end (${TEST_DB_KIND})`, () => {
     const disposition = pdf.headers['content-disposition'];
     expect(disposition).toBe('attachment; filename="packet.pdf"');
 
-    const docx = await request(http)
+    const docx = await api
       .get(`/cases/${id}/packets/${packet.id}/files/01-petition.docx`)
       .buffer(true)
       .parse(binaryParser)
@@ -161,7 +161,7 @@ describe(`REST API end to end (${TEST_DB_KIND})`, () => {
     const xml = new PizZip(docx.body as Buffer).file('word/document.xml')?.asText() ?? '';
     expect(xml).toContain('Kevin Michael Walsh');
 
-    const zip = await request(http)
+    const zip = await api
       .get(packet.links.archive)
       .buffer(true)
       .parse(binaryParser)
@@ -178,12 +178,10 @@ describe(`REST API end to end (${TEST_DB_KIND})`, () => {
     );
     expect(names.join(' ')).not.toMatch(/walsh|jennifer|kevin/i);
 
-    await request(http)
-      .get(`/cases/${id}/packets/${packet.id}/files/..%2Fmanifest.json`)
-      .expect(404);
-    await request(http).delete(`/cases/${id}`).expect(204);
+    await api.get(`/cases/${id}/packets/${packet.id}/files/..%2Fmanifest.json`).expect(404);
+    await api.delete(`/cases/${id}`).expect(204);
     expect(existsSync(join(t.env.config.artifactsDir, id))).toBe(false);
-    await request(http).get(packet.links.archive).expect(404);
+    await api.get(packet.links.archive).expect(404);
   });
 
   it('reports the database, packs and converters in health', async () => {

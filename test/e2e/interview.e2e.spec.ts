@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -8,6 +9,7 @@ import { binaryParser } from '../support/binary';
 import { screenKey } from '../support/interview-driver';
 import { LIST_ITEMS, SCRIPT } from '../support/interview-script';
 import { pdfText } from '../support/pdf-reading';
+import { StaffApi, staffApi } from '../support/staff';
 
 const NAME = 'Ana Lucía Torres';
 
@@ -38,10 +40,12 @@ function flat(text: string): string {
 describe('guided interview over the JSON API', () => {
   let t: TestApp;
   let http: App;
+  let api: StaffApi;
 
   beforeAll(async () => {
     t = await createTestApp();
     http = t.app.getHttpServer() as App;
+    api = await staffApi(t.app);
   });
 
   afterAll(() => t.close());
@@ -143,8 +147,20 @@ describe('guided interview over the JSON API', () => {
 
       finished = await post<FinishedBody>(`/interview/${started.sessionId}/finish`, {}, 201);
       expect(finished.links.download).toBe(`/interview/${started.sessionId}/packet`);
-      const stored = await request(http).get(`/cases/${finished.caseId}`).expect(200);
+      // No organisation sees the petitioner's case until they share it with a code.
+      await api.get(`/cases/${finished.caseId}`).expect(404);
+      const share = await post<{ code: string }>(`/interview/${started.sessionId}/share`, {}, 201);
+      expect(share.code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      const accepted = await api
+        .post('/shares')
+        .send({ code: share.code.toLowerCase() })
+        .expect(200);
+      expect(accepted.body).toEqual({ caseId: finished.caseId });
+      const stored = await api.get(`/cases/${finished.caseId}`).expect(200);
       expect(stored.body.facts.petitioner.name.full).toBe(NAME);
+      expect(stored.body.sharedByPetitioner).toBe(true);
+      // A code works once.
+      await api.post('/shares').send({ code: share.code }).expect(404);
       const current = await request(http).get(`/interview/${started.sessionId}`).expect(200);
       expect(current.body).toMatchObject({ caseId: finished.caseId, packetOutdated: false });
     });
@@ -204,10 +220,22 @@ describe('guided interview over the JSON API', () => {
       // The first device's session sees the same draft and the new packet.
       const first = await request(http).get(`/interview/${started.sessionId}`).expect(200);
       expect(first.body.packetOutdated).toBe(false);
-      const packets = await request(http).get(`/cases/${finished.caseId}/packets`).expect(200);
+      const packets = await api.get(`/cases/${finished.caseId}/packets`).expect(200);
       expect((packets.body as { id: string }[]).map((p) => p.id)).toEqual(
         expect.arrayContaining([finished.packetId, again.packetId]),
       );
+    });
+
+    it('withdraws the share: the organisation no longer finds the case', async () => {
+      const before = await request(http).get(`/interview/${resumedId}/share`).expect(200);
+      expect(before.body).toEqual({ canShare: true, pendingCodes: 0, sharedWith: 1 });
+      await post(`/interview/${resumedId}/share`, {}, 201);
+      await request(http).delete(`/interview/${resumedId}/share`).expect(204);
+      const after = await request(http).get(`/interview/${resumedId}/share`).expect(200);
+      expect(after.body).toEqual({ canShare: true, pendingCodes: 0, sharedWith: 0 });
+      const missing = await api.get(`/cases/${finished.caseId}`).expect(404);
+      const never = await api.get(`/cases/${randomUUID()}`).expect(404);
+      expect(missing.body).toEqual(never.body);
     });
 
     it('erases everything: the case, its files, the draft and every session on it', async () => {
@@ -217,8 +245,8 @@ describe('guided interview over the JSON API', () => {
         .delete(`/interview/${resumedId}`)
         .expect(204)
         .expect('Cache-Control', 'no-store');
-      await request(http).get(`/cases/${finished.caseId}`).expect(404);
-      await request(http).get(`/cases/${finished.caseId}/packets`).expect(404);
+      await api.get(`/cases/${finished.caseId}`).expect(404);
+      await api.get(`/cases/${finished.caseId}/packets`).expect(404);
       expect(existsSync(caseDir)).toBe(false);
       const files = existsSync(t.env.config.artifactsDir)
         ? readdirSync(t.env.config.artifactsDir, { recursive: true }).map(String)
@@ -286,8 +314,12 @@ describe('guided interview over the JSON API', () => {
       .expect(400);
   });
 
-  it('will not finish before every shown question is answered', async () => {
+  it('will not finish, or share, before every shown question is answered', async () => {
     const { sessionId } = await start('es');
+    const share = await request(http).post(`/interview/${sessionId}/share`).expect(400);
+    expect(share.body.details).toEqual([
+      { field: 'share', message: expect.stringContaining('Primero') },
+    ]);
     const res = await request(http).post(`/interview/${sessionId}/finish`).expect(400);
     expect(res.body).toMatchObject({
       code: 'validation_failed',

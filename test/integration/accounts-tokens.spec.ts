@@ -70,7 +70,7 @@ describe(`API tokens (${TEST_DB_KIND})`, () => {
   });
 
   it('refuses to grant scopes outside the fixed list, including managing users or tokens', async () => {
-    for (const scopes of [['users:manage'], ['tokens:manage'], ['cases:delete'], []]) {
+    for (const scopes of [['users:manage'], ['tokens:manage'], ['cases:shred'], []]) {
       const res = await request(http)
         .post('/tokens')
         .set('Cookie', admin)

@@ -19,6 +19,7 @@ import { binaryParser } from '../support/binary';
 import { TEST_DB_KIND } from '../support/database';
 import { fixture } from '../support/fixtures';
 import { pdfText } from '../support/pdf-reading';
+import { StaffApi, staffApi } from '../support/staff';
 
 const run = promisify(execFile);
 
@@ -100,30 +101,37 @@ describe(`encryption at rest (${TEST_DB_KIND})`, () => {
   const k2 = randomBytes(32).toString('base64');
   let t: TestApp;
   let http: App;
+  let api: StaffApi;
   let caseId: string;
   let packet: { id: string; links: { merged: string | null; files: Record<string, string> } };
 
   beforeAll(async () => {
     t = await createTestApp({ MASTER_KEYS: `1:${k1}`, MASTER_KEY_VERSION: '1' });
     http = t.app.getHttpServer() as App;
-    const created = await request(http)
+    api = await staffApi(t.app);
+    const created = await api
       .post('/cases')
       .send({ packId: 'generic-us', facts: sentinelFacts() })
       .expect(201);
     caseId = (created.body as { id: string }).id;
-    packet = (await request(http).post(`/cases/${caseId}/packets`).expect(201)).body as never;
+    packet = (await api.post(`/cases/${caseId}/packets`).expect(201)).body as never;
   });
 
   afterAll(() => t.close());
 
   async function readsBack(server: App): Promise<void> {
-    const read = await request(server).get(`/cases/${caseId}`).expect(200);
+    const bearer = `Bearer ${api.token}`;
+    const read = await request(server)
+      .get(`/cases/${caseId}?confidential=true`)
+      .set('Authorization', bearer)
+      .expect(200);
     expect(read.body.facts.petitioner.name.full).toBe('Zelda Sentinelname');
     expect(read.body.facts.petitioner.residentialAddress.street).toBe('4242 Sentinel Lane');
     expect(read.body.facts.incidents[0].narrative).toContain('SENTINELNARRATIVE');
     expect(packet.links.merged).not.toBeNull();
     const pdf = await request(server)
       .get(packet.links.merged as string)
+      .set('Authorization', bearer)
       .buffer(true)
       .parse(binaryParser)
       .expect(200);
@@ -136,7 +144,7 @@ describe(`encryption at rest (${TEST_DB_KIND})`, () => {
     await readsBack(http);
     const docx = Object.entries(packet.links.files).find(([name]) => name.endsWith('.docx'));
     expect(docx).toBeDefined();
-    const res = await request(http)
+    const res = await api
       .get((docx as [string, string])[1])
       .buffer(true)
       .parse(binaryParser)
@@ -190,14 +198,12 @@ describe(`encryption at rest (${TEST_DB_KIND})`, () => {
     const original = readFileSync(join(dir, b));
     writeFileSync(join(dir, b), readFileSync(join(dir, a)));
     try {
-      const res = await request(http)
-        .get(`/cases/${caseId}/packets/${packet.id}/files/${b}`)
-        .expect(500);
+      const res = await api.get(`/cases/${caseId}/packets/${packet.id}/files/${b}`).expect(500);
       expect(res.body).toEqual({ code: 'internal_error', message: 'Internal error', details: [] });
     } finally {
       writeFileSync(join(dir, b), original);
     }
-    await request(http).get(`/cases/${caseId}/packets/${packet.id}/files/${b}`).expect(200);
+    await api.get(`/cases/${caseId}/packets/${packet.id}/files/${b}`).expect(200);
   });
 
   it('rotation re-wraps data keys only; the old key can then be removed', async () => {
@@ -235,6 +241,7 @@ describe(`encryption at rest (${TEST_DB_KIND})`, () => {
     try {
       await request(onlyOld.getHttpServer() as App)
         .get(`/cases/${caseId}`)
+        .set('Authorization', `Bearer ${api.token}`)
         .expect(500);
     } finally {
       await onlyOld.close();
@@ -247,7 +254,7 @@ describe(`encryption at rest (${TEST_DB_KIND})`, () => {
 
   it('deleting a case deletes its data key (crypto-shredding) and its files', async () => {
     const ds = t.app.get(DataSource);
-    const other = await request(http)
+    const other = await api
       .post('/cases')
       .send({ packId: 'generic-us', facts: fixture('minimal') })
       .expect(201);
@@ -259,9 +266,9 @@ describe(`encryption at rest (${TEST_DB_KIND})`, () => {
         .where('k.case_id = :caseOf', { caseOf })
         .getCount();
     expect(await count(id)).toBe(1);
-    await request(http).post(`/cases/${id}/packets`).expect(201);
+    await api.post(`/cases/${id}/packets`).expect(201);
     expect(existsSync(join(t.env.config.artifactsDir, id))).toBe(true);
-    await request(http).delete(`/cases/${id}`).expect(204);
+    await api.delete(`/cases/${id}`).expect(204);
     expect(await count(id)).toBe(0);
     expect(existsSync(join(t.env.config.artifactsDir, id))).toBe(false);
     expect(await count(caseId)).toBe(1);
@@ -276,18 +283,20 @@ describe(`encryption at rest (${TEST_DB_KIND})`, () => {
       id,
       packId: 'generic-us',
       facts: JSON.stringify(facts),
+      organisationId: api.organisationId,
+      createdBy: null,
       createdAt: now,
       updatedAt: now,
     });
     expect(await countUnencryptedCases(ds)).toBe(1);
-    await request(http).get(`/cases/${id}`).expect(200);
-    await request(http).post(`/cases/${id}/packets`).expect(201);
-    await request(http).put(`/cases/${id}`).send({ facts }).expect(200);
+    await api.get(`/cases/${id}`).expect(200);
+    await api.post(`/cases/${id}/packets`).expect(201);
+    await api.put(`/cases/${id}`).send({ facts, confidential: 'replace' }).expect(200);
     expect(await countUnencryptedCases(ds)).toBe(0);
-    const read = await request(http).get(`/cases/${id}`).expect(200);
+    const read = await api.get(`/cases/${id}`).expect(200);
     expect(read.body.facts.petitioner).toEqual(facts.petitioner);
     const stored = await ds.getRepository(CaseEntity).findOneByOrFail({ id });
     expect(Buffer.from(stored.facts, 'base64').subarray(0, 3).toString('latin1')).toBe('POE');
-    await request(http).delete(`/cases/${id}`).expect(204);
+    await api.delete(`/cases/${id}`).expect(204);
   });
 });
