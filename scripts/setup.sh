@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the service and its tests use beyond npm: poppler (pdftotext, pdftoppm) and
-# qpdf to read PDFs back in tests, LibreOffice to turn DOCX into the merged PDF, and Chromium for
-# the browser tests of the web pages (playwright-core drives it; it downloads no browser itself).
+# qpdf to read PDFs back in tests, LibreOffice (and python3-uno to keep one running) to turn DOCX
+# into the merged PDF, and Chromium for the browser tests of the web pages (playwright-core drives
+# it; it downloads no browser itself).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,8 @@ missing=()
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || missing+=(qpdf)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+# The warm DOCX converter drives LibreOffice over UNO from Python (office-bridge.py).
+dpkg -s python3-uno >/dev/null 2>&1 || missing+=(python3-uno)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # Fonts to draw pages with: Times New Roman metrics and every script a name may use for LibreOffice,
 # and the standard PDF fonts (ZapfDingbats draws the ticks of official forms) for poppler.

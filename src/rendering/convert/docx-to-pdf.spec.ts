@@ -16,11 +16,10 @@ describe('DocxToPdfConverter', () => {
 
   it('converts several DOCX files in one LibreOffice run, in order, and cleans up', async () => {
     if (!converter.available()) return void console.warn(converter.message());
-    // A private temporary folder, so other processes' conversions cannot blur what is left behind.
+    // A private temporary folder, so other processes' conversions cannot blur what is left
+    // behind. (Setting TMPDIR would not do: os.tmpdir() in a Jest test does not see it.)
     const privateTmp = mkdtempSync(join(tmpdir(), 'po-convert-test-'));
-    const savedTmp = process.env.TMPDIR;
-    process.env.TMPDIR = privateTmp;
-    const pdfs = await converter
+    const pdfs = await new DocxToPdfConverter(undefined, process.env, { tmpDir: privateTmp })
       .convert([
         {
           name: 'petition.docx',
@@ -28,9 +27,9 @@ describe('DocxToPdfConverter', () => {
         },
         { name: '../declaration.docx', bytes: makeDocx(['DECLARATION', 'Олександр']) },
       ])
-      .finally(() => {
-        if (savedTmp === undefined) delete process.env.TMPDIR;
-        else process.env.TMPDIR = savedTmp;
+      .catch((e: unknown) => {
+        rmSync(privateTmp, { recursive: true, force: true });
+        throw e;
       });
     expect(pdfs).toHaveLength(2);
     expect(await pdfText(pdfs[0])).toContain('PETITION FOR PROTECTIVE ORDER');
