@@ -104,6 +104,65 @@ export function loadPack(dir: string, formsDir: string): LoadedPack {
   return { manifest, dir, documents, missingForms };
 }
 
+/**
+ * A pack whose files are held in memory rather than in a folder (an organisation's upload, read
+ * back from storage): the same manifest and mapping checks as loadPack. The uploader supplies
+ * every file, official court forms included, so no form is ever missing; `files` is keyed by the
+ * paths the manifest uses, and `label` names the pack in errors.
+ */
+export function loadPackFromFiles(
+  label: string,
+  dir: string,
+  files: ReadonlyMap<string, Buffer>,
+): LoadedPack {
+  const problems: ErrorDetail[] = [];
+  const json = (path: string, where: string): unknown => {
+    const bytes = files.get(path);
+    if (!bytes) {
+      problems.push({ field: where, message: `cannot read ${where}: file not found: ${path}` });
+      return undefined;
+    }
+    try {
+      return JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, '')) as unknown;
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      problems.push({ field: where, message: `cannot read ${where}: ${reason}` });
+      return undefined;
+    }
+  };
+  const raw = json('manifest.json', 'manifest.json');
+  if (raw !== undefined) problems.push(...checkManifest(raw));
+  if (problems.length > 0) throw new PackLoadError(label, problems);
+  const manifest = raw as PackManifest;
+  const documents = manifest.documents.map((def): LoadedDocument => {
+    const where = `documents.${def.id}`;
+    const doc: LoadedDocument = { def };
+    const bytes = files.get(def.file);
+    if (bytes) {
+      doc.bytes = bytes;
+      doc.sha256 = sha256(bytes);
+    } else {
+      problems.push({ field: `${where}.file`, message: `file not found: ${def.file}` });
+    }
+    if (def.kind === DocumentKind.PdfForm && def.mapping) {
+      const mapping = json(def.mapping, `${where}.mapping`);
+      const mappingProblems = mapping === undefined ? [] : checkFormMapping(mapping);
+      problems.push(
+        ...mappingProblems.map((p) => ({
+          ...p,
+          field: `${where}.mapping ${def.mapping} ${p.field}`,
+        })),
+      );
+      if (mappingProblems.length === 0 && mapping !== undefined) {
+        doc.mapping = mapping as FormMapping;
+      }
+    }
+    return doc;
+  });
+  if (problems.length > 0) throw new PackLoadError(label, problems);
+  return { manifest, dir, documents, missingForms: [] };
+}
+
 /** Every folder with a manifest.json under the packs folder, sorted by id. */
 export function loadPacks(packsDir: string, formsDir: string): LoadedPack[] {
   const packs = readdirSync(packsDir, { withFileTypes: true })
