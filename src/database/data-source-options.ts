@@ -2,20 +2,29 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { ACCOUNT_ENTITIES } from '../accounts/account-entities';
+import { BatchEntity, BatchRowEntity } from '../batches/batch.entity';
+import { CaseShareEntity } from '../cases/case-share.entity';
 import { CaseEntity } from '../cases/case.entity';
 import type { AppConfig } from '../config/app-config';
 import { projectRoot } from '../config/project-root';
 import { DataKeyEntity } from '../crypto/data-key.entity';
 import { InterviewDraftEntity } from '../interview/interview-draft.entity';
+import { PackVersionEntity } from '../pack-uploads/pack-version.entity';
 import { PacketEntity } from '../packets/packet.entity';
 
 export const ENTITIES = [
   CaseEntity,
+  CaseShareEntity,
   PacketEntity,
   DataKeyEntity,
   InterviewDraftEntity,
   ...ACCOUNT_ENTITIES,
+  BatchEntity,
+  BatchRowEntity,
+  PackVersionEntity,
 ];
+
+const POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
 
 /** Compiled migrations when running from dist/, TypeScript ones under ts-jest. */
 function migrationsGlob(): string {
@@ -38,7 +47,15 @@ export function dataSourceOptions(config: AppConfig): DataSourceOptions {
     logging: false,
   };
   if (config.DATABASE_URL) {
-    return { ...common, type: 'postgres', url: config.DATABASE_URL };
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.DATABASE_URL,
+      // pg waits for a connection forever by default: while the server is unreachable, requests
+      // would hang instead of answering 503. This bounds both a new connection and the wait for
+      // a free one in the pool.
+      connectTimeoutMS: POSTGRES_CONNECT_TIMEOUT_MS,
+    };
   }
   mkdirSync(config.DATA_DIR, { recursive: true });
   return {

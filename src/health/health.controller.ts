@@ -1,5 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../common/errors/infrastructure-faults';
 import { HealthReport, HealthService } from './health.service';
 
 @ApiTags('health')
@@ -7,8 +9,18 @@ import { HealthReport, HealthService } from './health.service';
 export class HealthController {
   constructor(private readonly service: HealthService) {}
 
+  /**
+   * 503 while the database is unreachable, so a load balancer or orchestrator stops sending
+   * requests that could only fail; 200 otherwise, even when degraded (no LibreOffice): every
+   * request but a merged PDF still works then.
+   */
   @Get()
-  check(): Promise<HealthReport> {
-    return this.service.report();
+  async check(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
+    const report = await this.service.report();
+    if (!report.database.ok) {
+      res.status(HttpStatus.SERVICE_UNAVAILABLE);
+      res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
+    }
+    return report;
   }
 }

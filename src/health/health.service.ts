@@ -10,6 +10,12 @@ export interface HealthReport {
   converters: { docxToPdf: { available: boolean; message: string } };
 }
 
+/**
+ * A database that does not answer within this long counts as down: a server that accepts
+ * connections but never replies must not hold the health check for the pool's whole timeout.
+ */
+const DATABASE_CHECK_MS = 3000;
+
 /** What an operator needs to know: can we store cases, which packs can generate, can we merge. */
 @Injectable()
 export class HealthService {
@@ -20,10 +26,7 @@ export class HealthService {
   ) {}
 
   async report(): Promise<HealthReport> {
-    const dbOk = await this.db
-      .query('SELECT 1')
-      .then(() => true)
-      .catch(() => false);
+    const dbOk = await this.databaseAnswers();
     const available = this.converter.available();
     return {
       status: dbOk && available ? 'ok' : 'degraded',
@@ -36,5 +39,21 @@ export class HealthService {
       })),
       converters: { docxToPdf: { available, message: this.converter.message() } },
     };
+  }
+
+  private async databaseAnswers(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), DATABASE_CHECK_MS);
+    });
+    const query = this.db.query('SELECT 1').then(
+      () => true,
+      () => false,
+    );
+    try {
+      return await Promise.race([query, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CasesRepository } from '../cases/cases.repository';
+import { SYSTEM } from '../cases/case-access';
 import { CasesService } from '../cases/cases.service';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
@@ -76,7 +77,7 @@ export class RetentionService {
   /** False when the case went meanwhile, or was updated since the cutoff and so is kept. */
   private async deleteCase(id: string, cutoff: Date): Promise<boolean> {
     try {
-      await this.casesService.delete(id, cutoff);
+      await this.casesService.delete(id, SYSTEM, cutoff);
       return true;
     } catch (e) {
       if (e instanceof AppError && e.code === ErrorCode.NotFound) return false;

@@ -1,9 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import request from 'supertest';
-import { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
 import { CaseEntity } from '../../src/cases/case.entity';
+import { SYSTEM } from '../../src/cases/case-access';
 import { CasesService } from '../../src/cases/cases.service';
 import { runCli } from '../../src/cli/main';
 import { DataKeyEntity } from '../../src/crypto/data-key.entity';
@@ -13,12 +12,13 @@ import { TestApp, createTestApp } from '../support/app';
 import { binaryParser } from '../support/binary';
 import { TEST_DB_KIND } from '../support/database';
 import { fixture } from '../support/fixtures';
+import { StaffApi, staffApi } from '../support/staff';
 
 const DAY = 24 * 60 * 60 * 1000;
 
 describe(`retention (${TEST_DB_KIND})`, () => {
   let t: TestApp;
-  let http: App;
+  let api: StaffApi;
   let ds: DataSource;
   // The purge's clock: ten days ahead, so what was made just now is ten days old.
   const now = new Date(Date.now() + 10 * DAY);
@@ -35,7 +35,7 @@ describe(`retention (${TEST_DB_KIND})`, () => {
   const keysOf = (caseId: string) => ds.getRepository(DataKeyEntity).countBy({ caseId });
 
   async function newCase(): Promise<string> {
-    const res = await request(http)
+    const res = await api
       .post('/cases')
       .send({ packId: 'generic-us', facts: fixture('minimal') })
       .expect(201);
@@ -43,13 +43,13 @@ describe(`retention (${TEST_DB_KIND})`, () => {
   }
 
   async function newPacket(caseId: string): Promise<string> {
-    const res = await request(http).post(`/cases/${caseId}/packets`).expect(201);
+    const res = await api.post(`/cases/${caseId}/packets`).expect(201);
     return (res.body as { id: string }).id;
   }
 
   beforeAll(async () => {
     t = await createTestApp({ PURGE_INTERVAL_MINUTES: '0' });
-    http = t.app.getHttpServer() as App;
+    api = await staffApi(t.app);
     ds = t.app.get(DataSource);
     kept = await newCase();
     oldPacket = await newPacket(kept);
@@ -83,26 +83,26 @@ describe(`retention (${TEST_DB_KIND})`, () => {
     const packets = ds.getRepository(PacketEntity);
     expect(await packets.findOneBy({ id: oldPacket })).toBeNull();
     expect(existsSync(artifacts(kept, oldPacket))).toBe(false);
-    await request(http).get(`/cases/${kept}/packets/${oldPacket}`).expect(404);
-    await request(http).get(`/cases/${kept}/packets/${oldPacket}/packet.zip`).expect(404);
+    await api.get(`/cases/${kept}/packets/${oldPacket}`).expect(404);
+    await api.get(`/cases/${kept}/packets/${oldPacket}/packet.zip`).expect(404);
 
     expect(await packets.findOneBy({ id: freshPacket })).not.toBeNull();
     expect(readdirSync(artifacts(kept, freshPacket)).length).toBeGreaterThan(0);
-    const list = await request(http).get(`/cases/${kept}/packets`).expect(200);
+    const list = await api.get(`/cases/${kept}/packets`).expect(200);
     expect((list.body as { id: string }[]).map((p) => p.id)).toEqual([freshPacket]);
-    const zip = await request(http)
+    const zip = await api
       .get(`/cases/${kept}/packets/${freshPacket}/packet.zip`)
       .buffer(true)
       .parse(binaryParser)
       .expect(200);
     expect((zip.body as Buffer).subarray(0, 2).toString('latin1')).toBe('PK');
-    await request(http).get(`/cases/${kept}`).expect(200);
+    await api.get(`/cases/${kept}`).expect(200);
     expect(await keysOf(kept)).toBe(1);
   });
 
   it('an expired case is gone with its packets (fresh ones too), files and data key', async () => {
-    await request(http).get(`/cases/${expired}`).expect(404);
-    await request(http).get(`/cases/${expired}/packets/${packetOfExpired}`).expect(404);
+    await api.get(`/cases/${expired}`).expect(404);
+    await api.get(`/cases/${expired}/packets/${packetOfExpired}`).expect(404);
     expect(await ds.getRepository(CaseEntity).countBy({ id: expired })).toBe(0);
     expect(await ds.getRepository(PacketEntity).countBy({ caseId: expired })).toBe(0);
     expect(await keysOf(expired)).toBe(0);
@@ -110,22 +110,22 @@ describe(`retention (${TEST_DB_KIND})`, () => {
   });
 
   it('a case one day short of expiry stays', async () => {
-    await request(http).get(`/cases/${almost}`).expect(200);
+    await api.get(`/cases/${almost}`).expect(200);
     expect(await keysOf(almost)).toBe(1);
   });
 
   it('a case updated after the cutoff is not deleted, and keeps its data key', async () => {
     // What the purge does when a case is updated between being found and being deleted.
     const cutoff = daysBefore(180);
-    await request(http)
+    await api
       .put(`/cases/${almost}`)
-      .send({ facts: fixture('minimal') })
+      .send({ facts: fixture('minimal'), confidential: 'replace' })
       .expect(200);
-    await expect(t.app.get(CasesService).delete(almost, cutoff)).rejects.toMatchObject({
+    await expect(t.app.get(CasesService).delete(almost, SYSTEM, cutoff)).rejects.toMatchObject({
       code: 'not_found',
     });
     expect(await keysOf(almost)).toBe(1);
-    await request(http).get(`/cases/${almost}`).expect(200);
+    await api.get(`/cases/${almost}`).expect(200);
   });
 
   it('the purge command deletes what expired and prints the counts', async () => {
@@ -144,8 +144,8 @@ describe(`retention (${TEST_DB_KIND})`, () => {
       expect(await runCli(['purge'], env)).toBe(0);
       expect(out.join('\n')).toContain('Purged 1 expired packet(s) and 0 expired case(s)');
       expect(existsSync(artifacts(kept, freshPacket))).toBe(false);
-      await request(http).get(`/cases/${kept}/packets/${freshPacket}`).expect(404);
-      await request(http).get(`/cases/${kept}`).expect(200);
+      await api.get(`/cases/${kept}/packets/${freshPacket}`).expect(404);
+      await api.get(`/cases/${kept}`).expect(200);
 
       // A retention of 0 days would purge every packet as soon as it is made: refused at start.
       await expect(runCli(['purge'], { ...env, PACKET_RETENTION_DAYS: '0' })).rejects.toThrow(

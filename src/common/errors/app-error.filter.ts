@@ -9,6 +9,7 @@ import {
 import type { Response } from 'express';
 import { AppError } from './app-error';
 import { ErrorCode, ErrorDetail } from './error-code';
+import { faultKind, infrastructureFault } from './infrastructure-faults';
 
 /** Shared by the API's filter and the pages', so a code answers with one status everywhere. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -27,13 +28,20 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.TooManyAttempts]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.Unauthorized]: HttpStatus.UNAUTHORIZED,
   [ErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
+  [ErrorCode.DatabaseUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.StorageFull]: HttpStatus.INSUFFICIENT_STORAGE,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
-/** A throttled request says when to try again, whichever filter answers it. */
+/**
+ * A throttled request, or one refused while the database is away, says when to try again,
+ * whichever filter answers it.
+ */
 export function setRetryAfter(res: Response, status: number, details: ErrorDetail[]): void {
   const wait = details.find((d) => typeof d.retryAfterSeconds === 'number');
-  if (status === HttpStatus.TOO_MANY_REQUESTS && wait) {
+  const retryable =
+    status === HttpStatus.TOO_MANY_REQUESTS || status === HttpStatus.SERVICE_UNAVAILABLE;
+  if (retryable && wait) {
     res.setHeader('Retry-After', String(wait.retryAfterSeconds));
   }
 }
@@ -51,8 +59,12 @@ export class AppErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const [status, body] = this.toBody(exception);
-    if (status >= 500) {
+    const fault = exception instanceof AppError ? undefined : infrastructureFault(exception);
+    const [status, body] = this.toBody(fault ?? exception);
+    if (fault) {
+      // Expected while the database restarts or a disk is full: one line per request, by code.
+      this.logger.warn(`${fault.code} (${faultKind(exception)})`);
+    } else if (status >= 500) {
       // Only the error class and code: messages of unexpected errors may quote user data.
       const name = exception instanceof Error ? exception.name : typeof exception;
       this.logger.error(`unhandled ${name} (${body.code})`);
@@ -70,6 +82,14 @@ export class AppErrorFilter implements ExceptionFilter {
     }
     const parserError = bodyParserError(exception);
     if (parserError) return parserError;
+    // A path segment that is not even valid percent-encoding names nothing we have: it answers
+    // like any other id that does not exist, without the router's message, which quotes it.
+    if (exception instanceof HttpException && exception.cause instanceof URIError) {
+      return [
+        HttpStatus.NOT_FOUND,
+        { code: ErrorCode.NotFound, message: 'Not found', details: [] },
+      ];
+    }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const code =

@@ -24,6 +24,13 @@ export enum ErrorCode {
   Unauthorized = 'unauthorized',
   /** Signed in, but the role (or the token's scopes) does not grant the permission. */
   Forbidden = 'forbidden',
+  /**
+   * The database cannot be reached (restarting, stopped, out of connections); details carry
+   * `retryAfterSeconds`. Only connection failures answer so, never a refused statement.
+   */
+  DatabaseUnavailable = 'database_unavailable',
+  /** A disk the service writes to (packet files or the database) is full. */
+  StorageFull = 'storage_full',
   Internal = 'internal_error',
 }
 
