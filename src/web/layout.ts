@@ -78,6 +78,23 @@ ${csrfInput(ctx)}<button type="submit" class="button button-secondary" aria-desc
   );
 }
 
+/**
+ * The head every server-rendered page shares, the petitioner's and the staff's: no referrer, not
+ * indexed, phone numbers not turned into links, and only this service's own stylesheet and script.
+ */
+export function documentHead(title: string, assetVersion: string): SafeHtml {
+  return markup`<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<meta name="robots" content="noindex, nofollow">
+<meta name="format-detection" content="telephone=no">
+<title>${title}</title>
+<link rel="stylesheet" href="/assets/site.css?v=${assetVersion}">
+<script src="/assets/site.js?v=${assetVersion}" defer></script>
+</head>`;
+}
+
 export function layout(ctx: PageContext, options: PageOptions): SafeHtml {
   const { lang } = ctx;
   const body = attrs({
@@ -86,16 +103,7 @@ export function layout(ctx: PageContext, options: PageOptions): SafeHtml {
   });
   return markup`<!doctype html>
 <html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex, nofollow">
-<meta name="format-detection" content="telephone=no">
-<title>${pageTitle(ctx, options)}</title>
-<link rel="stylesheet" href="/assets/site.css?v=${ctx.assetVersion}">
-<script src="/assets/site.js?v=${ctx.assetVersion}" defer></script>
-</head>
+${documentHead(pageTitle(ctx, options), ctx.assetVersion)}
 <body${body}>
 <a id="quick-exit" class="quick-exit" href="${ctx.quickExitUrl}" rel="noreferrer">${t(lang, 'quickExit')}</a>
 <header class="site-header">

@@ -179,9 +179,58 @@ ${step('nextFileHeading', 'nextFile')}${step('nextJudgeHeading', 'nextJudge')}${
 <p>${t(lang, 'nextHelp')}</p>
 <div class="actions">
 ${buttonLink('/step', t(lang, 'changeAnswer'), 'change-answer', true)}
+${buttonLink('/share', t(lang, 'shareLink'), 'share', true)}
 ${buttonLink('/delete', t(lang, 'deleteAnswers'), 'delete-answers', true)}
 </div>
 <p class="hint">${t(lang, 'changeAgain')}</p>
+`;
+  return layout(ctx, { main });
+}
+
+export interface ShareInput {
+  /** How many organisations can see the case now. */
+  sharedWith: number;
+  /** A code just made, shown once. */
+  code?: { text: string; expiresAt: string };
+  stopped?: boolean;
+}
+
+/** Sharing with an advocate: nothing is shared until the petitioner makes and gives a code. */
+export function sharePage(ctx: PageContext, input: ShareInput): SafeHtml {
+  const { lang } = ctx;
+  const date = input.code
+    ? new Date(input.code.expiresAt).toLocaleDateString(lang === 'es' ? 'es-US' : 'en-US', {
+        year: 'numeric',
+        month: 'long',
+        day: 'numeric',
+      })
+    : '';
+  const code = input.code
+    ? markup`<h2 class="subheading">${t(lang, 'shareCodeHeading')}</h2>
+<p class="code-line" id="share-code">${input.code.text}</p>
+<p>${t(lang, 'shareCodeText', { date })}</p>
+`
+    : markup``;
+  const status =
+    input.sharedWith > 0
+      ? t(lang, 'shareStatusSome', { n: String(input.sharedWith) })
+      : t(lang, 'shareStatusNone');
+  const main = markup`<h1 class="heading">${t(lang, 'shareHeading')}</h1>
+${input.stopped ? markup`<p class="notice" role="status">${t(lang, 'shareStopped')}</p>` : markup``}<p class="lead">${t(lang, 'shareText')}</p>
+${code}<p id="share-status">${status}</p>
+<form method="post" action="/share">
+${csrfInput(ctx)}<div class="actions">
+<button type="submit" id="share-make" class="button">${t(lang, 'shareMake')}</button>
+</div>
+</form>
+<h2 class="subheading">${t(lang, 'shareStop')}</h2>
+<p>${t(lang, 'shareStopText')}</p>
+<form method="post" action="/share/stop">
+${csrfInput(ctx)}<div class="actions">
+<button type="submit" id="share-stop" class="button button-warning">${t(lang, 'shareStop')}</button>
+${buttonLink('/done', t(lang, 'shareBack'), 'share-back', true)}
+</div>
+</form>
 `;
   return layout(ctx, { main });
 }

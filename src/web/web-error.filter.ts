@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppError } from '../common/errors/app-error';
+import { infrastructureFault } from '../common/errors/infrastructure-faults';
 import { ERROR_STATUS, setRetryAfter } from '../common/errors/app-error.filter';
 import { ErrorCode } from '../common/errors/error-code';
 import { ErrorKind, errorPage } from './pages';
@@ -33,7 +34,9 @@ export class WebErrorFilter implements ExceptionFilter {
 
   constructor(private readonly session: WebSession) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
+    // A database outage or a full disk is a 503/507 page with its own words, not a crash page.
+    const exception = thrown instanceof AppError ? thrown : (infrastructureFault(thrown) ?? thrown);
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();

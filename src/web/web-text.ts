@@ -233,6 +233,39 @@ const TEXT = {
     es: 'Si cambia una respuesta, elija «Preparar mis papeles» otra vez para tener papeles nuevos.',
   },
   deleteAnswers: { en: 'Delete my answers', es: 'Borrar mis respuestas' },
+  shareLink: { en: 'Share with my advocate', es: 'Compartir con mi defensor' },
+  shareHeading: {
+    en: 'Share your papers with an advocate',
+    es: 'Comparta sus documentos con un defensor',
+  },
+  shareText: {
+    en: 'An advocate or lawyer can see your papers only if you give them a share code. Nobody else can use it.',
+    es: 'Un defensor o abogado puede ver sus documentos solo si usted le da un código para compartir. Nadie más puede usarlo.',
+  },
+  shareMake: { en: 'Make a share code', es: 'Crear un código para compartir' },
+  shareCodeHeading: { en: 'Your share code', es: 'Su código para compartir' },
+  shareCodeText: {
+    en: 'Give this code to your advocate. It works once, until {date}.',
+    es: 'Dé este código a su defensor. Sirve una sola vez, hasta el {date}.',
+  },
+  shareStatusNone: {
+    en: 'No organisation can see your papers now.',
+    es: 'Ahora ninguna organización puede ver sus documentos.',
+  },
+  shareStatusSome: {
+    en: 'Organisations that can see your papers now: {n}.',
+    es: 'Organizaciones que ahora pueden ver sus documentos: {n}.',
+  },
+  shareStop: { en: 'Stop sharing', es: 'Dejar de compartir' },
+  shareStopText: {
+    en: 'This takes your papers away from every organisation and cancels every unused code.',
+    es: 'Esto quita sus documentos a todas las organizaciones y anula todos los códigos sin usar.',
+  },
+  shareStopped: {
+    en: 'Nobody can see your papers through a share code now.',
+    es: 'Ahora nadie puede ver sus documentos con un código para compartir.',
+  },
+  shareBack: { en: 'Back to my papers', es: 'Volver a mis documentos' },
 
   // delete
   deleteHeading: { en: 'Delete your answers?', es: '¿Borrar sus respuestas?' },

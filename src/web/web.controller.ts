@@ -28,6 +28,7 @@ import {
   codeGonePage,
   codePage,
   deletePage,
+  sharePage,
   deletedPage,
   donePage,
   errorPage,
@@ -287,6 +288,40 @@ export class WebController {
     res.setHeader('Content-Disposition', `attachment; filename="${DOWNLOAD_NAME}"`);
     res.setHeader('Content-Length', String(file.bytes.length));
     res.status(200).end(file.bytes);
+  }
+
+  @Get('share')
+  async shareForm(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const sid = await this.requirePapers(req, res);
+    if (sid === undefined) return;
+    const status = await this.interview.shareStatus(sid);
+    send(res, sharePage(this.page(req, '/share'), { sharedWith: status.sharedWith }));
+  }
+
+  @Post('share')
+  async share(@Req() req: Request, @Res() res: Response): Promise<void> {
+    this.checkForm(req);
+    const sid = await this.requirePapers(req, res);
+    if (sid === undefined) return;
+    const made = await this.interview.share(sid);
+    const status = await this.interview.shareStatus(sid);
+    // Shown once, on this response only: the code is stored as a hash.
+    send(
+      res,
+      sharePage(this.page(req, '/share'), {
+        sharedWith: status.sharedWith,
+        code: { text: made.code, expiresAt: made.expiresAt },
+      }),
+    );
+  }
+
+  @Post('share/stop')
+  async stopSharing(@Req() req: Request, @Res() res: Response): Promise<void> {
+    this.checkForm(req);
+    const sid = await this.requirePapers(req, res);
+    if (sid === undefined) return;
+    await this.interview.withdrawShare(sid);
+    send(res, sharePage(this.page(req, '/share'), { sharedWith: 0, stopped: true }));
   }
 
   @Get('delete')

@@ -227,4 +227,166 @@
       if (button) button.setAttribute('aria-disabled', 'true');
     });
   }
+
+  // ---- staff batches: the template link follows the chosen pack ---------------------------------
+  var packSelect = document.getElementById('batch-pack');
+  var templateLink = document.getElementById('template-link');
+  var templatePack = document.getElementById('template-pack');
+
+  if (packSelect && templateLink && templatePack) {
+    packSelect.addEventListener('change', function () {
+      var option = packSelect.options[packSelect.selectedIndex];
+      templateLink.hidden = !packSelect.value;
+      if (!packSelect.value || !option) return;
+      templateLink.href =
+        '/staff/batches/template.csv?packId=' + encodeURIComponent(packSelect.value);
+      templatePack.textContent = option.text;
+    });
+  }
+
+  // A file becomes a batch once: a second press while the first is sent would make another.
+  var uploadForm = document.querySelector('form.batch-upload');
+  if (uploadForm) {
+    var uploading = false;
+    uploadForm.addEventListener('submit', function (event) {
+      if (uploading) {
+        event.preventDefault();
+        return;
+      }
+      uploading = true;
+    });
+  }
+
+  // ---- staff batches: progress as it happens, read from the batch's server-sent events -------
+  var progressPanel = document.querySelector('[data-batch-events]');
+  var eventsUrl = progressPanel ? progressPanel.getAttribute('data-batch-events') : null;
+
+  if (progressPanel && eventsUrl && /^\/batches\/[0-9a-f-]{36}\/events$/.test(eventsUrl)) {
+    if (typeof window.EventSource === 'function') followBatch(eventsUrl);
+  }
+
+  function followBatch(url) {
+    var bar = document.getElementById('batch-progress');
+    var progressText = document.getElementById('batch-progress-text');
+    var statusWord = document.getElementById('batch-status');
+    var announcer = document.getElementById('batch-announce');
+    var refresh = document.getElementById('batch-refresh');
+    var finishedPanel = document.getElementById('batch-finished');
+    var cancelForm = document.getElementById('batch-cancel');
+    var kinds = ['queued', 'running', 'done', 'failed', 'cancelled'];
+    // Screen readers hear the progress at most this often, however often the counts change.
+    var announceEveryMs = 15000;
+    var lastAnnounced = 0;
+    var pendingTimer = null;
+    var pendingText = '';
+
+    function number(n) {
+      return Number(n).toLocaleString('en');
+    }
+
+    function statusText(p) {
+      if (p.status === 'queued') return 'Waiting to start';
+      if (p.status === 'running') return 'Running';
+      if (p.status === 'cancelled') return 'Cancelled';
+      var failed = p.counts.failed;
+      if (failed > 0)
+        return 'Finished, ' + number(failed) + (failed === 1 ? ' row' : ' rows') + ' failed';
+      return 'Finished';
+    }
+
+    function totals(p) {
+      var total = 0;
+      kinds.forEach(function (k) {
+        total += Number(p.counts[k]) || 0;
+      });
+      return {
+        total: Math.max(1, total),
+        finished: (p.counts.done || 0) + (p.counts.failed || 0) + (p.counts.cancelled || 0),
+      };
+    }
+
+    function show(p) {
+      var t = totals(p);
+      if (bar) {
+        bar.max = t.total;
+        bar.value = t.finished;
+        bar.textContent = t.finished + ' of ' + t.total;
+      }
+      if (progressText) {
+        progressText.textContent =
+          number(t.finished) +
+          ' of ' +
+          number(t.total) +
+          (t.total === 1 ? ' row' : ' rows') +
+          ' finished';
+      }
+      if (statusWord) statusWord.textContent = statusText(p);
+      kinds.forEach(function (k) {
+        var cell = document.getElementById('batch-count-' + k);
+        if (cell) cell.textContent = number(p.counts[k] || 0);
+      });
+    }
+
+    function sentence(p) {
+      var t = totals(p);
+      var text = number(t.finished) + ' of ' + number(t.total) + ' rows finished';
+      if (p.counts.failed > 0) text += ', ' + number(p.counts.failed) + ' failed';
+      return text + '.';
+    }
+
+    function announce(text) {
+      if (!announcer) return;
+      lastAnnounced = Date.now();
+      announcer.textContent = text;
+    }
+
+    function announceSoon(text) {
+      pendingText = text;
+      if (pendingTimer !== null) return;
+      var wait = Math.max(0, lastAnnounced + announceEveryMs - Date.now());
+      pendingTimer = window.setTimeout(function () {
+        pendingTimer = null;
+        announce(pendingText);
+      }, wait);
+    }
+
+    function read(event) {
+      try {
+        var p = JSON.parse(event.data);
+        return p && p.counts ? p : null;
+      } catch {
+        return null;
+      }
+    }
+
+    var source = new window.EventSource(url);
+    // The counts keep themselves up to date; the link stays for when the stream cannot.
+    if (refresh) refresh.hidden = true;
+    // The first announcement waits a full interval: the page has just said where things stand.
+    lastAnnounced = Date.now();
+
+    source.addEventListener('progress', function (event) {
+      var p = read(event);
+      if (!p) return;
+      show(p);
+      announceSoon(sentence(p));
+    });
+
+    source.addEventListener('done', function (event) {
+      source.close();
+      var p = read(event);
+      if (!p) return;
+      show(p);
+      if (pendingTimer !== null) window.clearTimeout(pendingTimer);
+      pendingTimer = null;
+      if (cancelForm) cancelForm.hidden = true;
+      if (finishedPanel) finishedPanel.hidden = false;
+      announce('Every row has finished: ' + sentence(p) + ' The packets can be downloaded.');
+    });
+
+    source.addEventListener('error', function () {
+      // Closed for good (signed out, batch gone): the page goes back to its Refresh link.
+      if (source.readyState === window.EventSource.CLOSED && refresh) refresh.hidden = false;
+    });
+  }
 })();
