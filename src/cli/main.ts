@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { createAdmin } from '../accounts/create-admin';
+import { batchCommand } from '../batches/batch-cli';
 import { parseCaseFacts } from '../case-facts/parse-case-facts';
 import { AppError } from '../common/errors/app-error';
 import { CaseEntity } from '../cases/case.entity';
@@ -27,6 +28,7 @@ import { LintFinding, lintPack } from '../packs/pack-lint';
 import { LoadedPack, loadPacks, packNotReadyError } from '../packs/pack-loader';
 import { PacksService } from '../packs/packs.service';
 import { DocxToPdfConverter } from '../rendering/convert/docx-to-pdf';
+import { OrphanSweeper } from '../retention/orphan-sweeper';
 import { RetentionService } from '../retention/retention.service';
 import { ArtifactStore } from '../storage/artifact-store';
 
@@ -35,6 +37,10 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 Commands:
   generate <facts.json> --pack <id> --out <folder>
       Turns a facts file (CaseFacts, or { "packId", "facts" }) into a packet folder.
+  batch --pack <id> --file <cases.csv|cases.jsonl> --out <packets.zip> [--valid-only]
+      Makes a packet per row into one ZIP (a folder per row and summary.csv), with a progress
+      bar. Problems are listed by row and column; with any, nothing is made unless --valid-only.
+      Exit code 1 if a row failed. Cases are kept only in a temporary database, deleted after.
   lint [--pack <id>] [--samples <folder>]
       Checks packs: every form field mapped or ignored, every tag and path has a value.
   migrate
@@ -57,6 +63,7 @@ type Command = (args: string[], config: AppConfig, env: NodeJS.ProcessEnv) => Pr
 
 const COMMANDS: Record<string, Command> = {
   generate,
+  batch: (args, config) => batchCommand(args, config),
   lint,
   migrate,
   'install-forms': installFormsCommand,
@@ -79,12 +86,17 @@ async function generate(args: string[], config: AppConfig): Promise<number> {
   });
   const [file] = positionals;
   if (!file || !values.out) return usage('generate needs a facts file and --out');
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  // `null`, a list or a bare value is not a case: parseCaseFacts says so, naming "facts".
+  const raw: Record<string, unknown> =
+    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)
+      : { facts: parsed };
   const wrapped = typeof raw.facts === 'object' && raw.facts !== null;
   const packId =
     values.pack ?? (wrapped && typeof raw.packId === 'string' ? raw.packId : undefined);
   if (!packId) return usage('say which pack with --pack (or "packId" in the file)');
-  const facts = parseCaseFacts(wrapped ? raw.facts : raw);
+  const facts = parseCaseFacts(wrapped || 'facts' in raw ? raw.facts : raw);
   const pack = loadPacks(config.PACKS_DIR, config.formsDir).find((p) => p.manifest.id === packId);
   if (!pack) return fail(`No pack "${packId}" in ${config.PACKS_DIR}`);
   if (pack.missingForms.length > 0) throw packNotReadyError(pack);
@@ -192,6 +204,15 @@ async function purge(_args: string[], config: AppConfig): Promise<number> {
     console.log(
       `Purged ${report.packets} expired packet(s) and ${report.cases} expired case(s) ` +
         `(packets after ${config.PACKET_RETENTION_DAYS} days, cases ${config.CASE_RETENTION_DAYS} days after their last update)`,
+    );
+    // Folders a crashed writer left behind, as the service's own purge runs clean them.
+    const orphans = await new OrphanSweeper(
+      artifacts,
+      ds.getRepository(CaseEntity),
+      ds.getRepository(PacketEntity),
+    ).sweep();
+    console.log(
+      `Removed ${orphans.packets + orphans.cases + orphans.temporary} folder(s) left by interrupted writes`,
     );
     const purgedDrafts = await retention.purgeExpiredDrafts();
     console.log(

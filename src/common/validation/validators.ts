@@ -13,6 +13,7 @@ import {
   buildMessage,
 } from 'class-validator';
 import { isCalendarDate, todayIso } from './calendar-date';
+import { findForbiddenCharacter, forbiddenCharacterMessage } from './text-characters';
 
 /** Composite validators, so DTOs read as a list of intentions. */
 
@@ -38,6 +39,31 @@ export function IsCalendarDate(opts: { notFuture?: boolean } = {}, options?: Val
   );
 }
 
+/** Text every document can carry as typed (see text-characters.ts); other types pass. */
+export function WritableText(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'writableText',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value !== 'string' || findForbiddenCharacter(value) === undefined,
+        defaultMessage: (args) => {
+          // With `each`, the value is the whole list: name the first item that fails.
+          const texts: unknown[] = Array.isArray(args?.value) ? args.value : [args?.value];
+          const found = texts
+            .map((t) => (typeof t === 'string' ? findForbiddenCharacter(t) : undefined))
+            .find((f) => f !== undefined);
+          const what = found
+            ? forbiddenCharacterMessage(found)
+            : 'contains a character a court document cannot show';
+          return `${args?.property ?? 'text'} ${what}`;
+        },
+      },
+    },
+    options,
+  );
+}
+
 /** A required line of text: trimmed non-empty, bounded. */
 export function Text(max: number, options: { optional?: boolean } = {}): PropertyDecorator {
   return (target, key) => {
@@ -45,6 +71,7 @@ export function Text(max: number, options: { optional?: boolean } = {}): Propert
     IsString()(target, key);
     if (!options.optional) MinLength(1)(target, key);
     MaxLength(max)(target, key);
+    WritableText()(target, key);
   };
 }
 
@@ -56,6 +83,7 @@ export function TextList(maxItems: number, maxLength: number): PropertyDecorator
     ArrayMaxSize(maxItems)(target, key);
     IsString({ each: true })(target, key);
     MaxLength(maxLength, { each: true })(target, key);
+    WritableText({ each: true })(target, key);
   };
 }
 

@@ -5,6 +5,7 @@ import type { Font as FontkitFont } from '@cantoo/fontkit';
 import type { PDFDocument, PDFFont } from '@cantoo/pdf-lib';
 import { AppError } from '../../common/errors/app-error';
 import { ErrorCode } from '../../common/errors/error-code';
+import { bidiLevels, mirrored, visualOrder } from './bidi';
 import { FaceShaper } from './shaping';
 import { TrueTypeFile } from './truetype-subset';
 
@@ -219,6 +220,40 @@ export class FontLibrary {
       runs.push({ face, text: char });
     }
     return runs;
+  }
+
+  /**
+   * One line's runs in the order they are drawn, left to right: split by face as `runsFor` does
+   * and by direction (see bidi.ts), each run holding one direction only, right-to-left runs with
+   * their brackets mirrored. Every run comes out as the shaper will draw it: a run whose
+   * direction the shaper would get wrong (neutrals only inside right-to-left text, Arabic-Indic
+   * digits inside a number) is drawn a character at a time, in the right order.
+   */
+  lineRuns(text: string, field: string, first?: FontFace): TextRun[] {
+    const faces = first ? [first, ...this.faces] : this.faces;
+    const chars = [...text];
+    const levels = bidiLevels(chars);
+    const runs: (TextRun & { level: number })[] = [];
+    chars.forEach((char, i) => {
+      const current = runs.at(-1);
+      const sameLevel = current !== undefined && current.level === levels[i];
+      if (current && sameLevel && (!needsGlyph(char) || hasGlyph(current.face, char))) {
+        current.text += char;
+        return;
+      }
+      const face = needsGlyph(char)
+        ? faces.find((f) => hasGlyph(f, char))
+        : (faces.find((f) => hasGlyph(f, char)) ?? faces[0]);
+      if (!face) throw glyphMissing(field, char.codePointAt(0) ?? 0);
+      runs.push({ face, text: char, level: levels[i] });
+    });
+    return visualOrder(runs).flatMap((run) => {
+      const rtl = run.level % 2 === 1;
+      const text = this.dropUndrawable(rtl ? mirrored(run.text) : run.text, run.face);
+      if (text === '' || run.face.shaper.shape(text).rtl === rtl) return [{ face: run.face, text }];
+      const clusters = text.match(/\P{M}\p{M}*|\p{M}+/gu) ?? [];
+      return (rtl ? clusters.reverse() : clusters).map((c) => ({ face: run.face, text: c }));
+    });
   }
 
   /** Removes invisible format characters the chosen face has no glyph for. */

@@ -9,6 +9,8 @@ export interface Shaped {
   /** Highest and lowest points of the glyphs' outlines (0 for an empty string). */
   maxY: number;
   minY: number;
+  /** fontkit shaped it as a right-to-left script: its glyphs are reversed. */
+  rtl: boolean;
 }
 
 /**
@@ -51,7 +53,6 @@ class GenerationalCache<V> {
 }
 
 interface ShapedPiece extends Shaped {
-  rtl: boolean;
   /** White space only: no ink. */
   space: boolean;
 }
@@ -76,7 +77,7 @@ export class FaceShaper {
   }
 
   shape(text: string): Shaped {
-    if (text === '') return { glyphs: [], advance: 0, maxY: 0, minY: 0 };
+    if (text === '') return { glyphs: [], advance: 0, maxY: 0, minY: 0, rtl: false };
     // Layout measures a run, then draws it: the second time is a look-up.
     const known = this.strings.get(text);
     if (known) return known;
@@ -100,7 +101,7 @@ export class FaceShaper {
       maxY = Math.max(maxY, p.maxY);
       minY = Math.min(minY, p.minY);
     }
-    return { glyphs, advance, maxY, minY };
+    return { glyphs, advance, maxY, minY, rtl };
   }
 
   /** Width of `text` in font units (the sum of advance widths, as drawn). */

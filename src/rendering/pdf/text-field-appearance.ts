@@ -124,12 +124,12 @@ export function layoutTextField(
 export function layoutChoice(field: LayoutTarget, option: string, library: FontLibrary): TextFill {
   const text = prepareText(option, field.spec, library, field.name);
   const fit: Fit = new Map();
-  const runs = library.runsFor(text, field.name);
+  const runs = library.lineRuns(text, field.name);
   const metrics = metricsOf(runs, library.faces[0]);
   for (const widget of field.widgets) {
     const inner = innerBox(widget, field.spec);
     const layout =
-      layoutSingleLine(text, inner, field.spec, metrics, (t) => library.runsFor(t, field.name)) ??
+      layoutSingleLine(text, inner, field.spec, metrics, (t) => library.lineRuns(t, field.name)) ??
       forcedLine(runs, inner, field.spec, metrics);
     fit.set(widget, layout);
   }
@@ -161,7 +161,8 @@ function layoutField(
   const { spec } = field;
   // MaxLen counts UTF-16 units, as viewers and pdf-lib do.
   if (spec.maxLength !== undefined && text.length > spec.maxLength) return undefined;
-  const shaper = (t: string) => library.runsFor(t, name);
+  // Drawing order: lines are shaped as they are drawn, right-to-left stretches included.
+  const shaper = (t: string) => library.lineRuns(t, name);
   const runs = shaper(text);
   const metrics = metricsOf(runs, library.faces[0]);
   const unitWidths = new Map<string, number>();
