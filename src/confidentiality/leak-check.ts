@@ -1,8 +1,15 @@
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode, ErrorDetail } from '../common/errors/error-code';
-import { extractVisibleText } from './extract-text';
+import { ExtractedText, extractVisibleText } from './extract-text';
 import { digitsView, normalizeForMatch } from './normalize';
 import { ConfidentialValue, fieldLabel } from './sensitivity';
+import {
+  ReadStreams,
+  StaticTextSource,
+  Unproven,
+  WrittenLayout,
+  writtenText,
+} from './written-text';
 
 /**
  * Where a confidential value was found. Deliberately holds no value, excerpt or offset: findings
@@ -20,6 +27,12 @@ export interface FileToCheck {
   name: string;
   bytes: Uint8Array;
   documentId: string;
+  /**
+   * How our writer laid the file out (see written-text.ts). Such a file is read from its own
+   * objects, its official-form bytes verified and their text read once per form; a file
+   * without it, or whose objects cannot all be accounted for, is read with pdf.js.
+   */
+  written?: WrittenLayout;
 }
 
 /** Stands in for a label (file name, part name) that itself contains a confidential value. */
@@ -51,8 +64,9 @@ export async function checkForLeaks(
 ): Promise<LeakFinding[]> {
   const matchers = confidential.flatMap(matchersFor);
   const findings = new Map<string, LeakFinding>();
+  const read: ReadStreams = new Map();
   for (const file of files) {
-    for (const finding of await checkFile(file, matchers)) {
+    for (const finding of await checkFile(file, matchers, read)) {
       findings.set(JSON.stringify(finding), finding);
     }
   }
@@ -81,10 +95,14 @@ function leakDetail(finding: LeakFinding): ErrorDetail {
   return { ...finding, message: leakMessage(finding) };
 }
 
-async function checkFile(file: FileToCheck, matchers: Matcher[]): Promise<LeakFinding[]> {
+async function checkFile(
+  file: FileToCheck,
+  matchers: Matcher[],
+  read: ReadStreams,
+): Promise<LeakFinding[]> {
   const redact = (label: string): string => (matchesAny(label, matchers) ? REDACTED : label);
   const documentId = redact(file.documentId);
-  const parts = await extractVisibleText(file).catch(() => {
+  const sets = await readableText(file, read).catch(() => {
     // Unread is not clean: a file the check cannot read is never released.
     throw new AppError(
       ErrorCode.ConfidentialLeak,
@@ -92,19 +110,107 @@ async function checkFile(file: FileToCheck, matchers: Matcher[]): Promise<LeakFi
     );
   });
   const findings: LeakFinding[] = [];
-  for (const part of parts) {
-    const views = viewsOf(part.text);
+  for (const set of sets) {
     for (const matcher of matchers) {
-      if (!matcher.matches(views)) continue;
-      findings.push({
-        documentId,
-        file: redact(file.name),
-        where: redact(part.where),
-        field: matcher.field,
-      });
+      // Most texts hold nothing: one search of the whole set, then part by part to say where.
+      if (!matcher.matches(set.joined)) continue;
+      for (const part of set.parts) {
+        if (!matcher.matches(part.views)) continue;
+        findings.push({
+          documentId,
+          file: redact(file.name),
+          where: redact(part.where),
+          field: matcher.field,
+        });
+      }
     }
   }
   return findings;
+}
+
+/** Text in normalised views, part by part, and all parts joined for one search. */
+interface ViewedSet {
+  parts: { where: string; views: TextViews }[];
+  joined: TextViews;
+}
+
+/**
+ * Between parts in a joined view: no needle holds it, and it is no letter or digit, so a match
+ * never runs from one part into the next and whole words end at it.
+ */
+const PART_BREAK = '\uffff';
+
+function viewed(texts: ExtractedText[]): ViewedSet {
+  const parts = texts.map((t) => ({ where: t.where, views: viewsOf(t.text) }));
+  const join = (pick: (v: TextViews) => string) => parts.map((p) => pick(p.views)).join(PART_BREAK);
+  return {
+    parts,
+    joined: {
+      spaced: join((v) => v.spaced),
+      compact: join((v) => v.compact),
+      digits: join((v) => v.digits),
+    },
+  };
+}
+
+/**
+ * Everything a reader could read in the file. A file we wrote is read from its own objects;
+ * its official-form objects contribute their text as read once per form. Anything else, or a
+ * file of ours the proof cannot account for, is read with pdf.js.
+ */
+async function readableText(file: FileToCheck, read: ReadStreams): Promise<ViewedSet[]> {
+  if (file.written) {
+    const proven = provenText(file, read);
+    if (proven) {
+      const statics = await Promise.all([...new Set(proven.statics)].map(staticText));
+      return [viewed([{ where: 'file name', text: file.name }, ...proven.written]), ...statics];
+    }
+  }
+  return [viewed(await extractVisibleText(file))];
+}
+
+function provenText(
+  file: FileToCheck,
+  read: ReadStreams = new Map(),
+): ReturnType<typeof writtenText> | undefined {
+  if (!file.written) return undefined;
+  try {
+    return writtenText(file.bytes, file.written, read);
+  } catch (e: unknown) {
+    if (e instanceof Unproven) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * How the check reads a file: `proven` from its own objects (and its official form's text read
+ * once), or `read` with pdf.js. Tests hold our own outputs to the first.
+ */
+export function howChecked(file: FileToCheck): 'proven' | 'read' {
+  return provenText(file) ? 'proven' : 'read';
+}
+
+/** An official form's text, read from its probes once, kept normalised. */
+const staticTexts = new WeakMap<StaticTextSource, Promise<ViewedSet>>();
+
+function staticText(source: StaticTextSource): Promise<ViewedSet> {
+  let text = staticTexts.get(source);
+  if (!text) {
+    text = readProbes(source);
+    // A probe that cannot be read blocks this release and is read afresh for the next.
+    text.catch(() => staticTexts.delete(source));
+    staticTexts.set(source, text);
+  }
+  return text;
+}
+
+async function readProbes(source: StaticTextSource): Promise<ViewedSet> {
+  const texts: ExtractedText[] = [];
+  for (const bytes of await source.probes()) {
+    const parts = await extractVisibleText({ name: '', bytes });
+    texts.push(...parts.filter((p) => p.where !== 'file name'));
+  }
+  return viewed(texts);
 }
 
 function matchesAny(text: string, matchers: Matcher[]): boolean {

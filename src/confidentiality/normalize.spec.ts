@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { compactForMatch, digitsView, normalizeForMatch } from './normalize';
 
 describe('normalizeForMatch', () => {
@@ -24,6 +25,8 @@ describe('normalizeForMatch', () => {
     ['77 Larchmont St., Apt. 3!', '77 larchmont st apt 3'],
     ['  77\t\nLarchmont   St  ', '77 Larchmont St'],
     ['Lar\u00adch\u200bmont', 'Larchmont'],
+    ['Apt. # 3', 'unit 3'],
+    ['Apartment Unit 3', 'unit 3'],
   ])('treats %p and %p alike', (a, b) => {
     expect(normalizeForMatch(a)).toBe(normalizeForMatch(b));
   });
@@ -56,5 +59,45 @@ describe('digitsView', () => {
   it('ends a run at anything that is not phone punctuation', () => {
     expect(digitsView('case 12, page 3 of 5105550199')).toBe('12 3 5105550199');
     expect(digitsView('510x555y0199')).toBe('510 555 0199');
+  });
+});
+
+describe('ASCII text', () => {
+  // A zero-width space is removed by the general path and sends any text down it.
+  const general = (text: string) => `${text}\u200b`;
+
+  it('normalises as the general path does', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary-ascii', maxLength: 80 }), (text) => {
+        expect(normalizeForMatch(text)).toBe(normalizeForMatch(general(text)));
+        expect(digitsView(text)).toBe(digitsView(general(text)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('text of mixed lines', () => {
+  const line = fc.oneof(
+    fc.string({ unit: 'binary-ascii', maxLength: 30 }),
+    fc.string({ unit: 'binary', maxLength: 30 }).map((l) => l.replace(/\n/g, ' ')),
+  );
+
+  it('normalises each line as the general path would', () => {
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 6 }), (lines) => {
+        // A zero-width space (removed) sends every line down the general path.
+        const general = lines.map((l) => `\u200b${l}`).join('\n');
+        expect(normalizeForMatch(lines.join('\n'))).toBe(normalizeForMatch(general));
+        expect(digitsView(lines.join('\n'))).toBe(digitsView(general));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('words that are names of object properties', () => {
+  it.each(['constructor', 'toString', 'valueOf', 'hasOwnProperty'])('keeps %p as it is', (word) => {
+    expect(normalizeForMatch(`12 ${word} Street`)).toBe(`12 ${word.toLowerCase()} st`);
   });
 });

@@ -49,24 +49,57 @@ const PO_BOX = /\b(?:post office box|p o box|po box|pobox|p o b|pob)\b/g;
  * Diacritics are dropped because renderers whose fonts lack them may print "Hang" for "Hằng".
  */
 export function normalizeForMatch(text: string): string {
+  const spaced = ASCII_ONLY.test(text)
+    ? asciiSpaced(text)
+    : byLine(text, asciiSpaced, unicodeSpaced);
+  // Lines normalised apart can meet with two spaces; then each word is unified in place.
+  return spaced
+    .replace(/ {2,}/g, ' ')
+    .replace(PO_BOX, 'po box')
+    .trim()
+    .replace(/[^ ]+/g, (word) => (Object.hasOwn(ADDRESS_WORDS, word) ? ADDRESS_WORDS[word] : word))
+    .replace(REPEATED_UNIT, 'unit');
+}
+
+function unicodeSpaced(text: string): string {
   const folded = foldCase(stripMarks(text.normalize('NFKC')));
-  const spaced = asciiDigits(folded)
+  return asciiDigits(folded)
     .replace(/#\s*/g, ' unit ')
     .replace(/[\p{Cf}\u0640]/gu, '')
     .replace(UNSPACED_CHAR, ' $& ')
     .replace(/[\p{P}\p{S}\p{Z}\s]+/gu, ' ');
-  const words = spaced
-    .replace(PO_BOX, 'po box')
-    .split(' ')
-    .filter((word) => word !== '')
-    .map((word) => ADDRESS_WORDS[word] ?? word);
-  return dropRepeatedUnit(words).join(' ');
+}
+
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+
+/**
+ * Each line through the fast path when it is ASCII, the general one otherwise, joined by white
+ * space: nothing composes, folds or joins across a line end, so a line normalises alike alone.
+ */
+function byLine(
+  text: string,
+  ascii: (line: string) => string,
+  general: (line: string) => string,
+  separator = ' ',
+): string {
+  return text
+    .split('\n')
+    .map((line) => (ASCII_ONLY.test(line) ? ascii(line) : general(line)))
+    .join(separator);
+}
+/** The ASCII characters that are punctuation, symbols or white space (\p{P}, \p{S}, \s). */
+const ASCII_SEPARATORS = /[\t-\r !-/:-@[-`{-~]+/g;
+
+/**
+ * The same as `unicodeSpaced` for ASCII text, which most of a form is: no compatibility forms,
+ * marks, other digits or format characters to remove, so only case and separators remain.
+ */
+function asciiSpaced(text: string): string {
+  return text.toLowerCase().replace(/#\s*/g, ' unit ').replace(ASCII_SEPARATORS, ' ');
 }
 
 /** "Apt #3" says "unit" twice once unified; once is what every other spelling says. */
-function dropRepeatedUnit(words: string[]): string[] {
-  return words.filter((word, i) => !(word === 'unit' && words[i - 1] === 'unit'));
-}
+const REPEATED_UNIT = /(?<=^| )unit(?: unit)+(?= |$)/g;
 
 /** The normalised text without any spaces, for matching text extracted with words run together. */
 export function compactForMatch(text: string): string {
@@ -80,7 +113,8 @@ export function compactForMatch(text: string): string {
  * run, and runs are returned separated by one space.
  */
 export function digitsView(text: string): string {
-  const digits = asciiDigits(text.normalize('NFKC')).replace(/[\p{Cf}]/gu, '');
+  const general = (line: string) => asciiDigits(line.normalize('NFKC')).replace(/[\p{Cf}]/gu, '');
+  const digits = ASCII_ONLY.test(text) ? text : byLine(text, (line) => line, general, '\n');
   const runs = digits.match(/\d(?:[\d\s().+/\u2010-\u2015-]*\d)?/g) ?? [];
   return runs.map((run) => run.replace(/\D/g, '')).join(' ');
 }

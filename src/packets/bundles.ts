@@ -1,6 +1,7 @@
 import { CaseFacts } from '../case-facts/case-facts.dto';
 import { assertNoLeaks } from '../confidentiality/leak-check';
 import { ConfidentialValue, confidentialValues } from '../confidentiality/sensitivity';
+import type { WrittenLayout } from '../confidentiality/written-text';
 import { Audience } from '../packs/pack-manifest';
 
 /** Each audience's copy of the packet, in the order a clerk hands them out. */
@@ -42,6 +43,8 @@ export interface BundleFile {
   documentId: string;
   name: string;
   bytes: Uint8Array;
+  /** How our writer laid the file out, when we wrote it: the check proves it from its objects. */
+  written?: WrittenLayout;
 }
 
 /**

@@ -6,9 +6,10 @@ import { Audience, DocumentKind } from '../packs/pack-manifest';
 import { resolveFormMapping } from '../packs/resolve-form-mapping';
 import { DocxToPdfConverter } from '../rendering/convert/docx-to-pdf';
 import { renderDocx } from '../rendering/docx/docx-renderer';
-import { renderAttachmentPages } from '../rendering/pdf/attachment-pages';
-import { mergePdfs } from '../rendering/pdf/pdf-merge';
+import { writeAttachmentPages } from '../rendering/pdf/attachment-pages';
+import { MergePart, mergeWritten } from '../rendering/pdf/pdf-merge';
 import { fillForm } from '../rendering/pdf/pdf-form-filler';
+import type { WrittenPdf } from '../rendering/pdf/written-pdf';
 import { CaseViewModel, buildCaseViewModel } from '../view-models/case-view-model';
 import { BUNDLES, checkBundleBeforeRelease, isReleasedOutsideCourt } from './bundles';
 
@@ -64,8 +65,10 @@ export const MANIFEST_FILE = 'manifest.json';
 interface RenderedDocument {
   doc: LoadedDocument;
   files: PacketFile[];
+  /** What the writer knows of each PDF file it wrote, by file name (see written-pdf.ts). */
+  written: Map<string, WrittenPdf>;
   /** What goes into the merged PDF for this document, in order, already flattened. */
-  pdfParts: { title: string; bytes: Uint8Array }[];
+  pdfParts: MergePart[];
   docx?: PacketFile;
 }
 
@@ -94,16 +97,30 @@ export class PacketBuilder {
       if (members.length === 0) continue;
       const merged = pdfOf ? await mergeBundle(members, pdfOf) : null;
       await checkBundleBeforeRelease(facts, bundle.audience, [
-        ...members.flatMap((r) => r.files.map((f) => ({ documentId: r.doc.def.id, ...f }))),
-        ...(merged ? [{ documentId: bundle.title, name: bundle.file, bytes: merged }] : []),
+        ...members.flatMap((r) =>
+          r.files.map((f) => ({
+            documentId: r.doc.def.id,
+            name: f.name,
+            bytes: f.bytes,
+            written: r.written.get(f.name),
+          })),
+        ),
+        ...(merged
+          ? [{ documentId: bundle.title, name: bundle.file, bytes: merged.bytes, written: merged }]
+          : []),
       ]);
-      if (merged)
-        bundleFiles.push({ name: bundle.file, mediaType: MEDIA_TYPES.pdf, bytes: merged });
+      if (merged) {
+        bundleFiles.push({
+          name: bundle.file,
+          mediaType: MEDIA_TYPES.pdf,
+          bytes: asBuffer(merged),
+        });
+      }
       bundles.push({
         audience: bundle.audience,
         title: bundle.title,
         documents: members.map((r) => r.doc.def.id),
-        file: merged ? { name: bundle.file, sha256: sha256(merged) } : null,
+        file: merged ? { name: bundle.file, sha256: merged.sha256() } : null,
         leakChecked: isReleasedOutsideCourt(bundle.audience),
       });
     }
@@ -138,7 +155,7 @@ export class PacketBuilder {
         mediaType: MEDIA_TYPES.docx,
         bytes: renderDocx(template, model),
       };
-      return { doc, files: [docx], pdfParts: [], docx };
+      return { doc, files: [docx], written: new Map(), pdfParts: [], docx };
     }
     const values = resolveFormMapping(doc.mapping ?? { fields: {} }, model);
     const live = await fillForm(template, values, {
@@ -146,20 +163,21 @@ export class PacketBuilder {
       alsoFlat: true,
       templateSha256: doc.sha256,
     });
+    const name = `${prefix}.pdf`;
     const files: PacketFile[] = [
-      { name: `${prefix}.pdf`, mediaType: MEDIA_TYPES.pdf, bytes: Buffer.from(live.bytes) },
+      { name, mediaType: MEDIA_TYPES.pdf, bytes: asBuffer(live.written) },
     ];
-    const pdfParts = [{ title: doc.def.title, bytes: live.flatBytes as Uint8Array }];
+    const written = new Map([[name, live.written]]);
+    const flat = live.flat as WrittenPdf;
+    const pdfParts: MergePart[] = [{ title: doc.def.title, written: flat }];
     if (live.overflows.length > 0) {
-      const attachment = await renderAttachmentPages(captionOf(model), live.overflows);
-      files.push({
-        name: `${prefix}-attachment.pdf`,
-        mediaType: MEDIA_TYPES.pdf,
-        bytes: Buffer.from(attachment),
-      });
-      pdfParts.push({ title: `${doc.def.title} (attachment)`, bytes: attachment });
+      const attachment = writeAttachmentPages(captionOf(model), live.overflows);
+      const attachmentName = `${prefix}-attachment.pdf`;
+      files.push({ name: attachmentName, mediaType: MEDIA_TYPES.pdf, bytes: asBuffer(attachment) });
+      written.set(attachmentName, attachment);
+      pdfParts.push({ title: `${doc.def.title} (attachment)`, written: attachment });
     }
-    return { doc, files, pdfParts };
+    return { doc, files, written, pdfParts };
   }
 
   /**
@@ -187,12 +205,18 @@ export class PacketBuilder {
 async function mergeBundle(
   members: RenderedDocument[],
   pdfOf: Map<string, Uint8Array>,
-): Promise<Buffer> {
+): Promise<WrittenPdf> {
   const parts = members.flatMap((r) => {
     const converted = r.docx ? pdfOf.get(r.docx.name) : undefined;
     return converted ? [{ title: r.doc.def.title, bytes: converted }] : r.pdfParts;
   });
-  return Buffer.from(await mergePdfs(parts));
+  return mergeWritten(parts);
+}
+
+/** The written bytes as a Buffer without copying them (a form's copy is megabytes). */
+function asBuffer(written: WrittenPdf): Buffer {
+  const { bytes } = written;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function templateBytes(doc: LoadedDocument): Buffer {
@@ -215,7 +239,11 @@ function documentEntry(r: RenderedDocument): PacketDocumentEntry {
     title: r.doc.def.title,
     kind: r.doc.def.kind,
     audiences: r.doc.def.audiences,
-    files: r.files.map((f) => ({ name: f.name, sha256: sha256(f.bytes), mediaType: f.mediaType })),
+    files: r.files.map((f) => ({
+      name: f.name,
+      sha256: r.written.get(f.name)?.sha256() ?? sha256(f.bytes),
+      mediaType: f.mediaType,
+    })),
     template: { file: r.doc.def.file, sha256: r.doc.sha256 ?? '' },
   };
 }

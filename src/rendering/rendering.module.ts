@@ -6,9 +6,12 @@ import { DocxToPdfConverter } from './convert/docx-to-pdf';
 @Module({
   providers: [
     {
+      // Closed by Nest (onModuleDestroy / onApplicationShutdown) so that no LibreOffice outlives
+      // the application.
       provide: DocxToPdfConverter,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => new DocxToPdfConverter(config.SOFFICE_PATH),
+      useFactory: (config: AppConfig) =>
+        new DocxToPdfConverter(config.SOFFICE_PATH, process.env, { mode: config.OFFICE_MODE }),
     },
     {
       provide: PacketBuilder,

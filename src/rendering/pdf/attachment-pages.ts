@@ -1,14 +1,10 @@
-import { PDFDocument, PDFFont, PDFPage, rgb } from '@cantoo/pdf-lib';
-import {
-  cleanText,
-  DocumentFonts,
-  FontFace,
-  FontLibrary,
-  runsWidth,
-  TextRun,
-} from './font-library';
-import { setNeutralMetadata } from './neutral-metadata';
+import { createHash } from 'node:crypto';
+import { cleanText, FontLibrary, runsWidth, TextRun } from './font-library';
+import { BodyObject, layOutBody, num, ref, streamObject, textObject } from './pdf-syntax';
+import { xrefSection } from './pdf-xref';
+import { SubsetFonts } from './subset-fonts';
 import { wrapText } from './text-layout';
+import { lazySha256, WrittenPdf } from './written-pdf';
 
 export interface AttachmentCaption {
   court: string;
@@ -31,9 +27,12 @@ const HEADING_SIZE = 11;
 const BODY_SIZE = 11;
 const FOOTER_SIZE = 9;
 const LINE_GAP = 1.35;
+const RULE_WIDTH = 0.75;
 /** A heading with less room than this below it starts the next page instead of ending this one. */
 const MIN_LINES_AFTER_HEADING = 2;
-const BLACK = rgb(0, 0, 0);
+/** Content streams shorter than this stay uncompressed: deflating them costs more than it saves. */
+const COMPRESS_OVER = 2048;
+const HEADER = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1');
 
 /** One line to draw, already wrapped and split into runs of one face each. */
 interface Line {
@@ -46,47 +45,24 @@ interface Line {
   spaceBefore: number;
 }
 
-/** Measures and draws runs with the document's embedded faces. */
+/** Runs placed on a page: what a page draws, before fonts number the glyphs. */
+interface Placed {
+  runs: TextRun[];
+  x: number;
+  y: number;
+  size: number;
+}
+
+/** Measures text with the shared fonts and shaping, as the form fills do. */
 class RunWriter {
-  private readonly embedded = new Map<FontFace, PDFFont>();
+  constructor(private readonly library: FontLibrary) {}
 
-  constructor(
-    private readonly fonts: DocumentFonts,
-    private readonly library: FontLibrary,
-  ) {}
-
-  /** Embeds every face the text needs, so measuring can stay synchronous. */
-  async prepare(text: string, field: string, bold: boolean): Promise<TextRun[]> {
-    const runs = this.library.runsFor(text, field, bold ? this.library.bold : undefined);
-    for (const run of runs) {
-      if (!this.embedded.has(run.face))
-        this.embedded.set(run.face, await this.fonts.embed(run.face));
-    }
-    return runs;
-  }
-
-  fontOf(face: FontFace): PDFFont {
-    const font = this.embedded.get(face);
-    if (!font) throw new Error('face measured before it was prepared');
-    return font;
-  }
-
-  /** Runs of text whose faces were prepared before. */
+  /** Runs of one line in drawing order (see FontLibrary.lineRuns), for measuring or drawing. */
   runs(text: string, field: string, bold: boolean): TextRun[] {
-    return this.library.runsFor(text, field, bold ? this.library.bold : undefined);
+    return this.library.lineRuns(text, field, bold ? this.library.bold : undefined);
   }
 
-  draw(page: PDFPage, runs: TextRun[], x: number, y: number, size: number): void {
-    let cursor = x;
-    for (const run of runs) {
-      const font = this.fontOf(run.face);
-      page.drawText(run.text, { x: cursor, y, size, font, color: BLACK });
-      cursor += runsWidth([run], size);
-    }
-  }
-
-  async wrap(text: string, field: string, size: number, bold: boolean): Promise<TextRun[][]> {
-    await this.prepare(text, field, bold);
+  wrap(text: string, field: string, size: number, bold: boolean): TextRun[][] {
     const measure = (t: string) => runsWidth(this.runs(t, field, bold), size);
     return wrapText(text, CONTENT_WIDTH, measure).map((line) => this.runs(line, field, bold));
   }
@@ -100,21 +76,28 @@ export async function renderAttachmentPages(
   caption: AttachmentCaption,
   sections: AttachmentSection[],
 ): Promise<Uint8Array> {
-  const doc = await PDFDocument.create({ updateMetadata: false });
+  return Promise.resolve(writeAttachmentPages(caption, sections).bytes);
+}
+
+/**
+ * The attachment pages as written: drawn with the Noto faces, shaped and subset as the form
+ * fills draw their fields (Type0 fonts with a ToUnicode map), and kept as objects for bundles.
+ */
+export function writeAttachmentPages(
+  caption: AttachmentCaption,
+  sections: AttachmentSection[],
+): WrittenPdf {
   const library = FontLibrary.shared();
-  const writer = new RunWriter(new DocumentFonts(doc, library), library);
-  const header = await captionLines(writer, caption);
-  const body = await bodyLines(writer, sections);
+  const writer = new RunWriter(library);
+  const header = captionLines(writer, caption);
+  const body = bodyLines(writer, sections);
   const pages = paginate(body, bodyTop(header) - MARGIN.bottom);
-  await writer.prepare('Attachment page 0123456789 of', 'footer', false);
-  pages.forEach((lines, i) => {
-    const page = doc.addPage([PAGE.width, PAGE.height]);
-    drawHeader(page, writer, header);
-    drawBody(page, writer, lines, bodyTop(header));
-    drawFooter(page, writer, i + 1, pages.length);
-  });
-  setNeutralMetadata(doc, 'Attachment');
-  return doc.save();
+  const placed = pages.map((lines, i) => [
+    ...placeHeader(header),
+    ...placeBody(lines, bodyTop(header)),
+    placeFooter(writer, i + 1, pages.length),
+  ]);
+  return writeFile(placed, ruleY(header));
 }
 
 interface Header {
@@ -122,24 +105,24 @@ interface Header {
   parties: { left: TextRun[]; right: TextRun[] }[];
 }
 
-async function captionLines(writer: RunWriter, caption: AttachmentCaption): Promise<Header> {
-  const court = await writer.wrap(cleanText(caption.court), 'caption.court', CAPTION_SIZE, true);
+function captionLines(writer: RunWriter, caption: AttachmentCaption): Header {
+  const court = writer.wrap(cleanText(caption.court), 'caption.court', CAPTION_SIZE, true);
   const caseNumber = cleanText(caption.caseNumber ?? '');
   const parties = [
     {
-      left: await writer.prepare(
+      left: writer.runs(
         `Petitioner: ${cleanText(caption.petitioner)}`,
         'caption.petitioner',
         false,
       ),
-      right: await writer.prepare(
+      right: writer.runs(
         caseNumber ? `Case number: ${caseNumber}` : '',
         'caption.caseNumber',
         false,
       ),
     },
     {
-      left: await writer.prepare(
+      left: writer.runs(
         `Respondent: ${cleanText(caption.respondent)}`,
         'caption.respondent',
         false,
@@ -161,10 +144,10 @@ function bodyTop(header: Header): number {
   return ruleY(header) - 12;
 }
 
-async function bodyLines(writer: RunWriter, sections: AttachmentSection[]): Promise<Line[]> {
+function bodyLines(writer: RunWriter, sections: AttachmentSection[]): Line[] {
   const lines: Line[] = [];
   for (const [i, section] of sections.entries()) {
-    const headingRuns = await writer.wrap(
+    const headingRuns = writer.wrap(
       cleanText(section.heading),
       `sections.${i}.heading`,
       HEADING_SIZE,
@@ -179,12 +162,7 @@ async function bodyLines(writer: RunWriter, sections: AttachmentSection[]): Prom
         spaceBefore: i > 0 && j === 0 ? BODY_SIZE : 0,
       }),
     );
-    const textRuns = await writer.wrap(
-      cleanText(section.text),
-      `sections.${i}.text`,
-      BODY_SIZE,
-      false,
-    );
+    const textRuns = writer.wrap(cleanText(section.text), `sections.${i}.text`, BODY_SIZE, false);
     for (const runs of textRuns) {
       lines.push({
         runs,
@@ -219,38 +197,124 @@ function paginate(lines: Line[], available: number): Line[][] {
   return pages;
 }
 
-function drawHeader(page: PDFPage, writer: RunWriter, header: Header): void {
+function placeHeader(header: Header): Placed[] {
+  const placed: Placed[] = [];
   let y = PAGE.height - MARGIN.top;
   for (const runs of header.court) {
-    writer.draw(page, runs, MARGIN.left, y, CAPTION_SIZE);
+    placed.push({ runs, x: MARGIN.left, y, size: CAPTION_SIZE });
     y -= CAPTION_SIZE * LINE_GAP;
   }
   for (const { left, right } of header.parties) {
-    writer.draw(page, left, MARGIN.left, y, CAPTION_SIZE);
+    placed.push({ runs: left, x: MARGIN.left, y, size: CAPTION_SIZE });
     const rightX = PAGE.width - MARGIN.right - runsWidth(right, CAPTION_SIZE);
-    writer.draw(page, right, rightX, y, CAPTION_SIZE);
+    placed.push({ runs: right, x: rightX, y, size: CAPTION_SIZE });
     y -= CAPTION_SIZE * LINE_GAP;
   }
-  const rule = ruleY(header);
-  page.drawLine({
-    start: { x: MARGIN.left, y: rule },
-    end: { x: PAGE.width - MARGIN.right, y: rule },
-    thickness: 0.75,
-    color: BLACK,
-  });
+  return placed;
 }
 
-function drawBody(page: PDFPage, writer: RunWriter, lines: Line[], top: number): void {
+function placeBody(lines: Line[], top: number): Placed[] {
+  const placed: Placed[] = [];
   let y = top - BODY_SIZE;
   lines.forEach((line, i) => {
     if (i > 0) y -= line.spaceBefore;
-    writer.draw(page, line.runs, MARGIN.left, y, line.size);
+    placed.push({ runs: line.runs, x: MARGIN.left, y, size: line.size });
     y -= line.advance;
   });
+  return placed;
 }
 
-function drawFooter(page: PDFPage, writer: RunWriter, n: number, total: number): void {
+function placeFooter(writer: RunWriter, n: number, total: number): Placed {
   const runs = writer.runs(`Attachment page ${n} of ${total}`, 'footer', false);
   const x = (PAGE.width - runsWidth(runs, FOOTER_SIZE)) / 2;
-  writer.draw(page, runs, x, MARGIN.bottom / 2, FOOTER_SIZE);
+  return { runs, x, y: MARGIN.bottom / 2, size: FOOTER_SIZE };
+}
+
+/**
+ * The file: one Type0 subset per face for all pages (glyphs recorded first, so the subsets hold
+ * exactly what is drawn), a content stream per page, and a neutral Info dictionary.
+ */
+function writeFile(pages: Placed[][], rule: number): WrittenPdf {
+  const fonts = new SubsetFonts();
+  for (const placed of pages) {
+    for (const { runs } of placed) {
+      for (const run of runs) {
+        const glyphs = run.face.shaper.shape(run.text).glyphs;
+        if (glyphs.length > 0) fonts.use(run.face, glyphs);
+      }
+    }
+  }
+  let next = 1;
+  const allocate = () => next++;
+  const [catalog, pageTree, info] = [allocate(), allocate(), allocate()];
+  const objects: BodyObject[] = [
+    textObject(catalog, `<< /Type /Catalog /Pages ${ref(pageTree)} >>`),
+    textObject(info, '<< /Title (Attachment) >>'),
+  ];
+  objects.push(...fonts.write(allocate));
+  const fontEntries = fonts
+    .placedFonts()
+    .map((f) => `/${f.resource} ${ref(f.objectNumber)}`)
+    .join(' ');
+  const pageNumbers: number[] = [];
+  for (const placed of pages) {
+    const [pageNumber, contentNumber] = [allocate(), allocate()];
+    pageNumbers.push(pageNumber);
+    const content = Buffer.from(pageContent(placed, rule, fonts), 'latin1');
+    objects.push(
+      textObject(
+        pageNumber,
+        `<< /Type /Page /Parent ${ref(pageTree)} /MediaBox [0 0 ${PAGE.width} ${PAGE.height}] ` +
+          `/Resources << /Font << ${fontEntries} >> >> /Contents ${ref(contentNumber)} >>`,
+      ),
+      streamObject(contentNumber, '', content, content.length > COMPRESS_OVER),
+    );
+  }
+  objects.push(
+    textObject(
+      pageTree,
+      `<< /Type /Pages /Kids [${pageNumbers.map(ref).join(' ')}] /Count ${pageNumbers.length} >>`,
+    ),
+  );
+  const bytes = layOutBody(HEADER, objects, (offsets, bodyEnd) =>
+    xrefSection('table', offsets, bodyEnd, next, {
+      root: ref(catalog),
+      info: ref(info),
+      freeHead: true,
+    }),
+  );
+  return {
+    bytes,
+    statics: [],
+    part: { pages: pageNumbers, pageTree, omitted: [catalog, info], objects, size: next },
+    sha256: lazySha256(() => createHash('sha256').update(bytes).digest('hex')),
+  };
+}
+
+/** The page's text, runs at their places in their faces, and the rule under the caption. */
+function pageContent(placed: Placed[], rule: number, fonts: SubsetFonts): string {
+  const ops = [
+    'q',
+    `0 G ${num(RULE_WIDTH)} w`,
+    `${num(MARGIN.left)} ${num(rule)} m ${num(PAGE.width - MARGIN.right)} ${num(rule)} l S`,
+    'Q',
+    'BT',
+    '0 g',
+  ];
+  for (const { runs, x, y, size } of placed) {
+    let cursor = x;
+    for (const run of runs) {
+      const glyphs = run.face.shaper.shape(run.text).glyphs;
+      if (glyphs.length > 0) {
+        ops.push(
+          `/${fonts.placedFont(run.face).resource} ${num(size)} Tf`,
+          `1 0 0 1 ${num(cursor)} ${num(y)} Tm`,
+          `${fonts.encode(run.face, glyphs)} Tj`,
+        );
+      }
+      cursor += runsWidth([run], size);
+    }
+  }
+  ops.push('ET');
+  return ops.join('\n');
 }

@@ -10,6 +10,7 @@ import {
 import type { FormUpdate } from './pdf-form-filler';
 import {
   BodyObject,
+  concatBytes,
   layOutBody,
   num,
   pdfLibObject,
@@ -19,6 +20,14 @@ import {
 } from './pdf-syntax';
 import { xrefSection } from './pdf-xref';
 import { NEUTRAL_INFO, type PreparedForm } from './prepared-form';
+import {
+  BlockObject,
+  lazySha256,
+  sha256After,
+  StaticBlock,
+  StaticText,
+  WrittenPdf,
+} from './written-pdf';
 
 /**
  * A flattened copy of a fill: every widget's current appearance drawn into its page, and no
@@ -49,8 +58,12 @@ interface FlatPage {
 
 interface FlatBase {
   pages: FlatPage[];
-  /** The objects the pages reach, serialised with their own numbers. */
-  objects: BodyObject[];
+  /** The objects the pages reach, serialised once with their own numbers. */
+  block: StaticBlock;
+  /** The header and the block: how every flat copy of the form starts. */
+  prefix: Uint8Array;
+  /** Offsets of the block's objects in `prefix`, for the cross-reference table. */
+  offsets: Map<number, number>;
 }
 
 const flatBases = new WeakMap<PreparedForm, FlatBase>();
@@ -137,22 +150,100 @@ function buildFlatBase(form: PreparedForm): FlatBase {
   const objects = [...reachable]
     .sort(([a], [b]) => a - b)
     .map(([n, object]) => pdfLibObject(n, object));
-  return { pages, objects };
+  const { block, offsets } = serialiseBlock(objects, FLAT_HEADER.length);
+  const prefix = concatBytes([FLAT_HEADER, block.bytes]);
+  const staticBlock: StaticBlock = {
+    source: { bytes: prefix.subarray(FLAT_HEADER.length), shows: staticTextOf(form) },
+    objects: block.objects,
+    limit: form.base.nextNumber,
+  };
+  return { pages, block: staticBlock, prefix, offsets };
+}
+
+/** Objects as a file body (`N 0 obj ... endobj`), with where each one and its body lie. */
+function serialiseBlock(
+  objects: BodyObject[],
+  startsAt: number,
+): { block: { bytes: Uint8Array; objects: BlockObject[] }; offsets: Map<number, number> } {
+  const pieces: Uint8Array[] = [];
+  const placed: BlockObject[] = [];
+  const offsets = new Map<number, number>();
+  let at = 0;
+  for (const object of objects) {
+    const head = Buffer.from(`${object.objectNumber} 0 obj\n`, 'latin1');
+    const tail = Buffer.from('\nendobj\n', 'latin1');
+    placed.push({
+      objectNumber: object.objectNumber,
+      offset: at,
+      bodyStart: at + head.length,
+      bodyEnd: at + head.length + object.body.length,
+    });
+    offsets.set(object.objectNumber, startsAt + at);
+    pieces.push(head, object.body, tail);
+    at += head.length + object.body.length + tail.length;
+  }
+  return { block: { bytes: concatBytes(pieces), objects: placed }, offsets };
+}
+
+const staticTexts = new WeakMap<PreparedForm, StaticText>();
+
+/**
+ * What the form's own objects can show in any file we write from it: the form as installed
+ * (its pages, fields, annotations, metadata) and a probe copy that draws every appearance state
+ * of every widget into its page, the way a flat copy draws the one it shows. Made once per form.
+ */
+export function staticTextOf(form: PreparedForm): StaticText {
+  let text = staticTexts.get(form);
+  if (!text) {
+    let probes: Promise<readonly Uint8Array[]> | undefined;
+    text = { probes: () => (probes ??= Promise.resolve([form.base.bytes, probeCopy(form)])) };
+    staticTexts.set(form, text);
+  }
+  return text;
 }
 
 /** The flat copy of `update`'s fill, as a whole new file. */
-export function flattenedCopy(form: PreparedForm, update: FormUpdate): Uint8Array {
+export function flattenedCopy(form: PreparedForm, update: FormUpdate): WrittenPdf {
   const base = flatBaseOf(form);
+  const drawn = base.pages.map((page) => drawWidgets(form, update, page));
+  const objects = flatObjects(form, base, drawn, () => update.allocate());
+  objects.structure.push(...update.newObjects);
+  return writeFlat(base, objects.structure, objects.pageTree, objects.catalog, objects.info);
+}
+
+/**
+ * A copy of the blank form with every appearance state of every widget (hidden ones included)
+ * drawn into its page: what the form's own objects can show, for the release check to read once.
+ */
+function probeCopy(form: PreparedForm): Uint8Array {
+  const base = flatBaseOf(form);
+  let next = Math.max(...base.block.objects.map((o) => o.objectNumber), form.base.nextNumber) + 1;
+  const drawn = base.pages.map((page) => drawEveryState(form, page));
+  const objects = flatObjects(form, base, drawn, () => next++);
+  return writeFlat(base, objects.structure, objects.pageTree, objects.catalog, objects.info).bytes;
+}
+
+interface Drawn {
+  ops: string[];
+  xobjects: Map<string, number>;
+}
+
+/** The page tree, catalog, Info and page dictionaries of a flat file drawing `drawn` per page. */
+function flatObjects(
+  form: PreparedForm,
+  base: FlatBase,
+  drawn: Drawn[],
+  allocate: () => number,
+): { structure: BodyObject[]; pageTree: number; catalog: number; info: number } {
   const context = form.doc.context;
-  const pagesNumber = update.allocate();
-  const catalogNumber = update.allocate();
-  const infoNumber = update.allocate();
+  const pagesNumber = allocate();
+  const catalogNumber = allocate();
+  const infoNumber = allocate();
   // The page's own content runs inside q ... Q, so a state it leaves behind (a transformation,
   // a colour) cannot move or tint the widgets drawn after it.
-  const saveNumber = update.allocate();
-  const restoreNumber = update.allocate();
+  const saveNumber = allocate();
+  const restoreNumber = allocate();
   const objects: BodyObject[] = [
-    ...base.objects,
     textObject(
       pagesNumber,
       `<< /Type /Pages /Kids [${base.pages.map((p) => ref(p.ref.objectNumber)).join(' ')}] /Count ${base.pages.length} >>`,
@@ -162,18 +253,18 @@ export function flattenedCopy(form: PreparedForm, update: FormUpdate): Uint8Arra
     streamObject(saveNumber, '', Buffer.from('q\n', 'latin1'), false),
     streamObject(restoreNumber, '', Buffer.from('\nQ\n', 'latin1'), false),
   ];
-  for (const page of base.pages) {
-    const drawn = drawWidgets(form, update, page);
+  base.pages.forEach((page, i) => {
+    const { ops, xobjects } = drawn[i];
     const dict = page.dict.clone();
     dict.set(PDFName.of('Parent'), PDFRef.of(pagesNumber));
     const resources = page.resources ? page.resources.clone() : context.obj({});
-    if (drawn.xobjects.size > 0) {
+    if (xobjects.size > 0) {
       const existing = resources.lookup(PDFName.of('XObject'));
-      const xobjects = existing instanceof PDFDict ? existing.clone() : context.obj({});
-      for (const [key, objectNumber] of drawn.xobjects) {
-        xobjects.set(PDFName.of(key), PDFRef.of(objectNumber));
+      const entries = existing instanceof PDFDict ? existing.clone() : context.obj({});
+      for (const [key, objectNumber] of xobjects) {
+        entries.set(PDFName.of(key), PDFRef.of(objectNumber));
       }
-      resources.set(PDFName.of('XObject'), xobjects);
+      resources.set(PDFName.of('XObject'), entries);
     }
     dict.set(PDFName.of('Resources'), resources);
     const contents: PDFObject[] = [
@@ -181,34 +272,62 @@ export function flattenedCopy(form: PreparedForm, update: FormUpdate): Uint8Arra
       ...page.contents,
       PDFRef.of(restoreNumber),
     ];
-    if (drawn.ops.length > 0) {
-      const drawNumber = update.allocate();
-      objects.push(streamObject(drawNumber, '', Buffer.from(drawn.ops.join('\n'), 'latin1'), true));
+    if (ops.length > 0) {
+      const drawNumber = allocate();
+      objects.push(streamObject(drawNumber, '', Buffer.from(ops.join('\n'), 'latin1'), true));
       contents.push(PDFRef.of(drawNumber));
     }
     dict.set(PDFName.of('Contents'), context.obj(contents));
     if (page.keptAnnots.length > 0) dict.set(PDFName.of('Annots'), context.obj(page.keptAnnots));
     objects.push(pdfLibObject(page.ref.objectNumber, dict));
-  }
-  objects.push(...update.newObjects);
-  return layOutBody(FLAT_HEADER, objects, (offsets, bodyEnd) =>
-    xrefSection('table', offsets, bodyEnd, Math.max(...offsets.keys()) + 1, {
-      root: ref(catalogNumber),
-      info: ref(infoNumber),
-      freeHead: true,
-    }),
-  );
+  });
+  return { structure: objects, pageTree: pagesNumber, catalog: catalogNumber, info: infoNumber };
+}
+
+/** The file: the form's objects as serialised once, then `objects`, then the cross-reference table. */
+function writeFlat(
+  base: FlatBase,
+  objects: BodyObject[],
+  pageTree: number,
+  catalog: number,
+  info: number,
+): WrittenPdf {
+  const layOut = () =>
+    layOutBody(base.prefix, objects, (offsets, bodyEnd) => {
+      const all = new Map(base.offsets);
+      for (const [n, offset] of offsets) all.set(n, offset);
+      return xrefSection('table', all, bodyEnd, Math.max(...all.keys()) + 1, {
+        root: ref(catalog),
+        info: ref(info),
+        freeHead: true,
+      });
+    });
+  // A packet only merges its flat copies, from their objects: the file is written when asked for.
+  let bytes: Uint8Array | undefined;
+  const file = () => (bytes ??= layOut());
+  const size = Math.max(base.block.limit, ...objects.map((o) => o.objectNumber + 1));
+  return {
+    get bytes() {
+      return file();
+    },
+    statics: [{ offset: FLAT_HEADER.length, source: base.block.source }],
+    part: {
+      pages: base.pages.map((p) => p.ref.objectNumber),
+      pageTree,
+      omitted: [catalog, info],
+      staticBlock: base.block,
+      objects,
+      size,
+    },
+    sha256: lazySha256(() => sha256After(base.prefix, file())),
+  };
 }
 
 /**
  * Places each visible widget's appearance where a viewer would (PDF 32000 12.5.5, algorithm
  * 8.1): the form's BBox, transformed by its Matrix, is scaled and moved onto the Rect.
  */
-function drawWidgets(
-  form: PreparedForm,
-  update: FormUpdate,
-  page: FlatPage,
-): { ops: string[]; xobjects: Map<string, number> } {
+function drawWidgets(form: PreparedForm, update: FormUpdate, page: FlatPage): Drawn {
   const ops: string[] = [];
   const xobjects = new Map<string, number>();
   for (const widget of page.widgets) {
@@ -219,6 +338,21 @@ function drawWidgets(
     const key = `FlatWidget${xobjects.size + 1}`;
     xobjects.set(key, placement.objectNumber);
     ops.push(`q ${placement.matrix} cm /${key} Do Q`);
+  }
+  return { ops, xobjects };
+}
+
+/** Every state of every widget's normal appearance, each placed on the widget. */
+function drawEveryState(form: PreparedForm, page: FlatPage): Drawn {
+  const ops: string[] = [];
+  const xobjects = new Map<string, number>();
+  for (const widget of page.widgets) {
+    const rect = numbersOf(widget.dict.lookup(PDFName.of('Rect')), [0, 0, 0, 0]);
+    for (const appearance of everyNormalAppearance(form, widget.dict, rect)) {
+      const key = `ProbeWidget${xobjects.size + 1}`;
+      xobjects.set(key, appearance.objectNumber);
+      ops.push(`q ${placedOn(appearance, rect)} cm /${key} Do Q`);
+    }
   }
   return { ops, xobjects };
 }
@@ -239,6 +373,11 @@ function placementOf(form: PreparedForm, dict: PDFDict): Placement | undefined {
   const rect = numbersOf(dict.lookup(PDFName.of('Rect')), [0, 0, 0, 0]);
   const appearance = normalAppearance(form, dict, rect);
   if (!appearance) return undefined;
+  return { objectNumber: appearance.objectNumber, matrix: placedOn(appearance, rect) };
+}
+
+/** The `cm` operands that put `appearance` on the rectangle `rect`. */
+function placedOn(appearance: Appearance, rect: number[]): string {
   const bbox = appearance.bbox;
   const m = appearance.matrix;
   const corners = [
@@ -260,10 +399,7 @@ function placementOf(form: PreparedForm, dict: PDFDict): Placement | undefined {
   const sy = maxY > minY ? Math.abs(ry2 - ry1) / (maxY - minY) : 1;
   const tx = Math.min(rx1, rx2) - minX * sx;
   const ty = Math.min(ry1, ry2) - minY * sy;
-  return {
-    objectNumber: appearance.objectNumber,
-    matrix: `${num(sx)} 0 0 ${num(sy)} ${num(tx)} ${num(ty)}`,
-  };
+  return `${num(sx)} 0 0 ${num(sy)} ${num(tx)} ${num(ty)}`;
 }
 
 /** The page's content streams as refs: `/Contents` may be one stream or an array, even an indirect one. */
@@ -315,6 +451,31 @@ function normalAppearance(
     bbox: numbersOf(stream.dict.lookup(PDFName.of('BBox')), rect),
     matrix: numbersOf(stream.dict.lookup(PDFName.of('Matrix')), IDENTITY),
   };
+}
+
+/** Each stream `/AP /N` holds, whatever the widget's state: the form's own, never this fill's. */
+function everyNormalAppearance(form: PreparedForm, annot: PDFDict, rect: number[]): Appearance[] {
+  const context = form.doc.context;
+  const ap = annot.lookup(PDFName.of('AP'));
+  if (!(ap instanceof PDFDict)) return [];
+  const normal = ap.get(PDFName.of('N'));
+  const resolved = normal instanceof PDFRef ? context.lookup(normal) : normal;
+  const refs =
+    resolved instanceof PDFDict
+      ? [...resolved.entries()].map(([, value]) => value)
+      : [normal].filter((value) => value !== undefined);
+  const found: Appearance[] = [];
+  for (const entry of refs) {
+    if (!(entry instanceof PDFRef)) continue;
+    const stream = context.lookup(entry);
+    if (!(stream instanceof PDFStream)) continue;
+    found.push({
+      objectNumber: entry.objectNumber,
+      bbox: numbersOf(stream.dict.lookup(PDFName.of('BBox')), rect),
+      matrix: numbersOf(stream.dict.lookup(PDFName.of('Matrix')), IDENTITY),
+    });
+  }
+  return found;
 }
 
 function numbersOf(obj: PDFObject | undefined, fallback: number[]): number[] {

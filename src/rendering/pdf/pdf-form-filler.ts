@@ -3,11 +3,12 @@ import { AppError } from '../../common/errors/app-error';
 import { ErrorDetail } from '../../common/errors/error-code';
 import type { FieldValue } from '../../packs/form-mapping';
 import { FontLibrary } from './font-library';
-import { flattenedCopy } from './pdf-flatten';
+import { flattenedCopy, staticTextOf } from './pdf-flatten';
 import { BodyObject, layOutBody, pdfLibObject, ref, streamObject, utf16Hex } from './pdf-syntax';
 import { xrefSection } from './pdf-xref';
 import { FieldInfo, PreparedForm, preparedForm, WidgetInfo } from './prepared-form';
 import { SubsetFonts } from './subset-fonts';
+import { lazySha256, sha256After, StaticSource, WrittenPdf } from './written-pdf';
 import {
   AppearanceDraft,
   appearanceStream,
@@ -41,6 +42,10 @@ export interface FillResult {
   /** The flattened copy, when `alsoFlat` asked for it. */
   flatBytes?: Uint8Array;
   overflows: Overflow[];
+  /** `bytes` with what the writer knows of them (the release check and bundles use it). */
+  written: WrittenPdf;
+  /** The same for `flatBytes`. */
+  flat?: WrittenPdf;
 }
 
 type Target =
@@ -70,10 +75,33 @@ export async function fillForm(
   const update = new FormUpdate(form);
   const overflows = update.apply(resolveTargets(values, form.fields));
   update.writeAppearances();
-  if (options.flatten) return { bytes: flattenedCopy(form, update), overflows };
-  const bytes = update.liveBytes();
-  const flatBytes = options.alsoFlat ? flattenedCopy(form, update) : undefined;
-  return { bytes, flatBytes, overflows };
+  if (options.flatten) {
+    const flat = flattenedCopy(form, update);
+    return { bytes: flat.bytes, overflows, written: flat };
+  }
+  const written = update.live();
+  const flat = options.alsoFlat ? flattenedCopy(form, update) : undefined;
+  return {
+    bytes: written.bytes,
+    get flatBytes() {
+      return flat?.bytes;
+    },
+    overflows,
+    written,
+    flat,
+  };
+}
+
+const liveSources = new WeakMap<PreparedForm, StaticSource>();
+
+/** The form as installed: the unchanged start of every live copy filled from it. */
+function liveSource(form: PreparedForm): StaticSource {
+  let source = liveSources.get(form);
+  if (!source) {
+    source = { bytes: form.base.bytes, shows: staticTextOf(form) };
+    liveSources.set(form, source);
+  }
+  return source;
 }
 
 /**
@@ -201,10 +229,10 @@ export class FormUpdate {
   }
 
   /** The form's bytes followed by this fill as an incremental update. */
-  liveBytes(): Uint8Array {
+  live(): WrittenPdf {
     const { base } = this.form;
     const objects = this.changedObjects();
-    return layOutBody(base.bytes, objects, (offsets, bodyEnd) =>
+    const bytes = layOutBody(base.bytes, objects, (offsets, bodyEnd) =>
       xrefSection(base.xrefStyle, offsets, bodyEnd, this.next, {
         root: base.root,
         info: ref(base.infoNumber),
@@ -212,6 +240,11 @@ export class FormUpdate {
         prev: base.prevOffset,
       }),
     );
+    return {
+      bytes,
+      statics: [{ offset: 0, source: liveSource(this.form) }],
+      sha256: lazySha256(() => sha256After(base.bytes, bytes)),
+    };
   }
 }
 

@@ -98,7 +98,8 @@ export function pdfLibObject(objectNumber: number, object: PDFObject): BodyObjec
 export function concatBytes(parts: Uint8Array[]): Uint8Array {
   let length = 0;
   for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
+  // Every byte is written below: no need to zero megabytes first.
+  const out = Buffer.allocUnsafe(length);
   let offset = 0;
   for (const p of parts) {
     out.set(p, offset);
@@ -126,7 +127,8 @@ export function layOutBody(
     offset += heads[i].length + o.body.length + endObj.length;
   });
   const tail = trailerText(offsets, offset);
-  const out = new Uint8Array(offset + tail.length);
+  // Every byte is written below: no need to zero megabytes first.
+  const out = Buffer.allocUnsafe(offset + tail.length);
   out.set(prefix, 0);
   let at = prefix.length;
   if (needsNewline) out[at++] = 0x0a;

@@ -62,19 +62,35 @@ function xrefTable(
   fields: TrailerFields,
 ): Uint8Array {
   const numbers = [...offsets.keys()].sort((a, b) => a - b);
-  const lines: string[] = ['xref'];
-  if (fields.freeHead) lines.push('0 1', '0000000000 65535 f ');
-  for (const [first, count] of subsections(numbers)) {
-    lines.push(`${first} ${count}`);
+  const runs = subsections(numbers);
+  const heads = runs.map(([first, count]) => `${first} ${count}\n`);
+  const start = `xref\n${fields.freeHead ? '0 1\n0000000000 65535 f \n' : ''}`;
+  const end = ['trailer', `<< ${trailerEntries(size, fields)} >>`, 'startxref']
+    .concat([String(sectionOffset), '%%EOF', ''])
+    .join('\n');
+  let length = start.length + end.length + numbers.length * ENTRY.length;
+  for (const head of heads) length += head.length;
+  // Thousands of entries in a merged packet: written as bytes, not built as strings.
+  const out = Buffer.allocUnsafe(length);
+  let at = out.write(start, 0, 'latin1');
+  runs.forEach(([first, count], i) => {
+    at += out.write(heads[i], at, 'latin1');
     for (let n = first; n < first + count; n++) {
-      // Each entry is exactly 20 bytes: the line below and its "\n".
-      lines.push(`${String(offsets.get(n)).padStart(10, '0')} 00000 n `);
+      out.set(ENTRY, at);
+      let offset = offsets.get(n) ?? 0;
+      for (let digit = 9; digit >= 0; digit--) {
+        out[at + digit] = 0x30 + (offset % 10);
+        offset = Math.floor(offset / 10);
+      }
+      at += ENTRY.length;
     }
-  }
-  lines.push('trailer', `<< ${trailerEntries(size, fields)} >>`);
-  lines.push('startxref', String(sectionOffset), '%%EOF', '');
-  return latin1(lines.join('\n'));
+  });
+  out.write(end, at, 'latin1');
+  return out;
 }
+
+/** One in-use entry, exactly 20 bytes with its line end; the offset is written over the zeros. */
+const ENTRY = Buffer.from('0000000000 00000 n \n', 'latin1');
 
 const FIELD_WIDTHS = [1, 4, 2];
 

@@ -89,6 +89,11 @@ export class SubsetFonts {
     return objects;
   }
 
+  /** Every font written, in the order written. */
+  placedFonts(): PlacedFont[] {
+    return [...(this.placed?.values() ?? [])];
+  }
+
   placedFont(face: FontFace): PlacedFont {
     const font = this.placed?.get(face);
     if (!font) throw new Error('a face was drawn that was not recorded');
