@@ -12,6 +12,7 @@ import type { FieldValue } from '../src/packs/form-mapping';
 import type { PackManifest } from '../src/packs/pack-manifest';
 import { resolveFormMapping } from '../src/packs/resolve-form-mapping';
 import { DocxToPdfConverter } from '../src/rendering/convert/docx-to-pdf';
+import { findPython } from '../src/rendering/convert/warm-office';
 import { renderDocx } from '../src/rendering/docx/docx-renderer';
 import { cleanText } from '../src/rendering/pdf/font-library';
 import { fillForm } from '../src/rendering/pdf/pdf-form-filler';
@@ -22,6 +23,7 @@ import {
   foldToLatin,
   maxLengths,
   onPath,
+  peakRssOfProcessesKb,
   plainPdfLibFill,
   runTool,
   truncate,
@@ -29,12 +31,23 @@ import {
 } from './lib/peers';
 import { renderMarkdown, BenchReport, MeasurementResult, MeasurementId } from './lib/report';
 import { summarize } from './lib/stats';
-import { assertPdf, collapse, compareFields, Expected, fieldValues, pdfText } from './lib/verify';
+import {
+  assertPdf,
+  collapse,
+  compareFields,
+  Expected,
+  fieldValues,
+  pageCount,
+  pdfText,
+  qpdfClean,
+} from './lib/verify';
 
 /**
  * `npm run bench` (and `npm run bench:smoke`): prepares inputs from the packs and the shared
  * court forms, runs each measurement in its own warm Node process (so its peak RSS is its own),
  * reads every timed output back with qpdf and pdftotext, and writes JSON and Markdown.
+ * `-- --only id,id` runs just those measurements and prints their table without writing it
+ * (a partial run must not replace the full one in bench/results).
  */
 
 interface Config {
@@ -69,6 +82,7 @@ const ORDER: MeasurementId[] = [
   'packet-ca-pdf',
   'docx-cold-soffice',
   'docx-converter-batch',
+  'docx-warm-office',
 ];
 
 const ROOT = projectRoot(__dirname);
@@ -363,7 +377,7 @@ async function measure(id: MeasurementId, work: string, config: Config): Promise
       return measurePacket(
         id,
         work,
-        config,
+        [config.slowWarmup, config.slowReps],
         inputs,
         converter,
         notes,
@@ -379,10 +393,11 @@ async function measure(id: MeasurementId, work: string, config: Config): Promise
         inputs.pack,
         inputs.facts,
       );
+      // Without LibreOffice a packet takes tens of milliseconds: timed as warm as the fills.
       return measurePacket(
         id,
         work,
-        config,
+        [config.warmup, config.reps],
         inputs,
         new PreConverted(converted),
         [],
@@ -422,12 +437,62 @@ async function measure(id: MeasurementId, work: string, config: Config): Promise
         `${timed.outputs.flat().length} PDF(s) show "${petitioner}" (pdftotext)`,
         [
           `DocxToPdfConverter.convert of ${config.batchSize} petitions: one LibreOffice start per batch; per-document = batch / ${config.batchSize}`,
-          'no warm converter exists yet (LibreOffice is started for every batch); RSS is Node only',
+          'the converter in cold mode (OFFICE_MODE=cold, or no python3-uno); RSS is Node only',
         ],
       );
       result.perDocument = summarize(timed.samples.map((s) => s / config.batchSize));
       return result;
     }
+    case 'docx-warm-office':
+      return measureWarmOffice(id, work, config, petitioner);
+  }
+}
+
+/**
+ * One petition per `convert` call through the warm office, as a packet with one DOCX uses it:
+ * the work folder, the numbered file, the conversion in the running LibreOffice, reading the PDF
+ * back. The warm-up includes the office's start.
+ */
+async function measureWarmOffice(
+  id: MeasurementId,
+  work: string,
+  config: Config,
+  petitioner: string,
+): Promise<Measured> {
+  const soffice = onPath('soffice') ?? onPath('libreoffice');
+  if (!soffice) return notInstalled('LibreOffice is not installed');
+  if (!(await findPython(soffice))) {
+    return notInstalled('python3-uno is not installed (Debian: apt-get install python3-uno)');
+  }
+  const converter = new DocxToPdfConverter(soffice, process.env, { mode: 'warm' });
+  try {
+    const bytes = readFileSync(join(work, 'petition.docx'));
+    const timed = await timeLoop(id, work, config.warmup, config.reps, async () => ({
+      files: await converter.convert([{ name: 'petition.docx', bytes }]),
+    }));
+    const office = converter.warmOffice();
+    // High-water marks: read once, after the timing, from the office still running.
+    const pids = office?.processIds();
+    const officeRssKb = pids ? peakRssOfProcessesKb(pids.office, [pids.bridge]) : undefined;
+    // A cold fallback would time the wrong thing.
+    if (!office || /unavailable/.test(converter.message())) {
+      throw new Error(`the warm office did not run: ${converter.message()}`);
+    }
+    const starts = office.starts();
+    const rss = peakRssKb();
+    for (const o of timed.outputs.flat()) await verifyText(o, petitioner);
+    return done(
+      { ...timed, toolPeakRssKb: officeRssKb },
+      rss,
+      `${timed.outputs.length} PDF(s) show "${petitioner}" (pdftotext)`,
+      [
+        `DocxToPdfConverter.convert of one petition per call, OFFICE_MODE=warm: one LibreOffice kept running (UNO socket) and a Python bridge; ${config.warmup} warm-up (the first starts the office) + ${config.reps} timed`,
+        `${starts} office start(s) over ${config.warmup + config.reps} documents`,
+        'tool RSS: the peaks of the last office started (oosplash, soffice.bin) and its bridge, added',
+      ],
+    );
+  } finally {
+    await converter.close();
   }
 }
 
@@ -475,7 +540,7 @@ class PreConverted extends DocxToPdfConverter {
 async function measurePacket(
   id: MeasurementId,
   work: string,
-  config: Config,
+  [warmup, reps]: [number, number],
   inputs: Inputs,
   converter: DocxToPdfConverter,
   notes: string[],
@@ -484,14 +549,25 @@ async function measurePacket(
   const { values, petitioner } = inputs;
   const builder = new PacketBuilder(converter);
   let bundleCount = 0;
-  const timed = await timeLoop(id, work, config.slowWarmup, config.slowReps, async () => {
+  // Per packet: the files written, then which of them make up each bundle.
+  const layouts: BundleLayout[][] = [];
+  const timed = await timeLoop(id, work, warmup, reps, async () => {
     const packet = await builder.build(inputs.pack, inputs.facts);
-    const court = packet.manifest.bundles.find((b) => b.audience === 'court')?.file?.name;
     const live = packet.files.find((f) => /^\d+-dv-100\.pdf$/.test(f.name));
-    const courtFile = packet.files.find((f) => f.name === court);
     if (!live) throw new Error('the packet has no DV-100');
-    bundleCount = packet.manifest.bundles.filter((b) => b.file !== null).length;
-    return { files: courtFile ? [live.bytes, courtFile.bytes] : [live.bytes] };
+    const pdfs = packet.files.filter((f) => f.mediaType === 'application/pdf');
+    const files = [live, ...pdfs.filter((f) => f !== live)];
+    const indexOf = (name: string) => files.findIndex((f) => f.name === name);
+    const bundles = packet.manifest.bundles.flatMap((b) => {
+      if (!b.file) return [];
+      const members = packet.manifest.documents.filter((d) => b.documents.includes(d.id));
+      const parts = members.flatMap((d) => d.files.map((f) => indexOf(f.name)));
+      const converted = members.some((d) => d.kind === 'docx');
+      return [{ file: indexOf(b.file.name), parts: parts.filter((i) => i >= 0), converted }];
+    });
+    bundleCount = bundles.length;
+    layouts.push(bundles);
+    return { files: files.map((f) => f.bytes) };
   });
   const rss = peakRssKb();
   const expected = expectedOurs(values, await overflowedFields(inputs));
@@ -500,16 +576,57 @@ async function measurePacket(
     expected,
     petitioner,
   );
-  for (const o of timed.outputs) if (o[1]) await verifyText(o[1], petitioner);
+  const verifiedBundles = await verifyBundles(
+    timed.outputs,
+    layouts.slice(-timed.outputs.length),
+    petitioner,
+  );
   notes.push(
     `DV-100, DV-109, CLETS-001 (each filled live and flat), attachment pages, ${docxNote}, ${bundleCount} bundles merged and leak-checked`,
   );
   return done(
     timed,
     rss,
-    `${timed.outputs.length} packet(s): the live DV-100's field values (qpdf) and "${petitioner}" in the merged court bundle (pdftotext)`,
+    `${timed.outputs.length} packet(s): the live DV-100's field values (qpdf); every bundle clean in qpdf --check, with the pages of its PDF parts (qpdf --show-npages), and "${petitioner}" in the court bundle (pdftotext); ${verifiedBundles}`,
     notes,
   );
+}
+
+interface BundleLayout {
+  /** Index of the bundle among a packet's outputs, and of the PDF files of its documents. */
+  file: number;
+  parts: number[];
+  /** A document of the bundle is a DOCX, whose PDF is merged but is not a file of the packet. */
+  converted: boolean;
+}
+
+/**
+ * Each bundle of each packet: clean in `qpdf --check`, with exactly the pages of the PDF files
+ * of its documents (at least those when a DOCX was converted into it), and the petitioner's name
+ * in the court bundle.
+ */
+async function verifyBundles(
+  outputs: string[][],
+  layouts: BundleLayout[][],
+  petitioner: string,
+): Promise<string> {
+  let checked = 0;
+  for (const [i, paths] of outputs.entries()) {
+    for (const bundle of layouts[i]) {
+      const path = paths[bundle.file];
+      await qpdfClean(path);
+      let parts = 0;
+      for (const part of bundle.parts) parts += await pageCount(paths[part]);
+      const pages = await pageCount(path);
+      if (bundle.converted ? pages <= parts : pages !== parts) {
+        throw new Error(`${path}: ${pages} pages, its PDF files have ${parts}`);
+      }
+      checked += 1;
+    }
+    const court = layouts[i][0];
+    if (court) await verifyText(paths[court.file], petitioner);
+  }
+  return `${checked} bundle(s) checked`;
 }
 
 /**
@@ -604,6 +721,10 @@ const TITLES: Record<MeasurementId, { title: string; role: MeasurementResult['ro
   },
   'docx-cold-soffice': { title: 'DOCX to PDF, cold soffice per document', role: 'peer' },
   'docx-converter-batch': { title: 'DOCX to PDF, DocxToPdfConverter batch', role: 'ours' },
+  'docx-warm-office': {
+    title: 'DOCX to PDF, DocxToPdfConverter warm office, per document',
+    role: 'ours',
+  },
 };
 
 function version(cmd: string, args: string[]): string | undefined {
@@ -641,13 +762,13 @@ function runChild(id: MeasurementId, work: string): MeasurementResult {
   return { ...meta, ...(JSON.parse(readFileSync(resultFile, 'utf8')) as Measured) };
 }
 
-async function parent(smoke: boolean): Promise<number> {
+async function parent(smoke: boolean, only: MeasurementId[] | undefined): Promise<number> {
   const config = smoke ? SMOKE : FULL;
   const work = mkdtempSync(join(tmpdir(), 'bench-'));
   try {
     const loadBefore = loadavg();
     await prepare(work, config);
-    const results = ORDER.map((id) => runChild(id, work));
+    const results = (only ?? ORDER).map((id) => runChild(id, work));
     const report: BenchReport = {
       mode: smoke ? 'smoke' : 'full',
       startedAt: new Date().toISOString(),
@@ -678,12 +799,14 @@ async function parent(smoke: boolean): Promise<number> {
       },
       results,
     };
-    const resultsDir = join(ROOT, 'bench', 'results');
-    mkdirSync(resultsDir, { recursive: true });
-    const base = smoke ? 'smoke' : 'latest';
     const markdown = renderMarkdown(report);
-    writeFileSync(join(resultsDir, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(join(resultsDir, `${base}.md`), markdown);
+    if (!only) {
+      const resultsDir = join(ROOT, 'bench', 'results');
+      mkdirSync(resultsDir, { recursive: true });
+      const base = smoke ? 'smoke' : 'latest';
+      writeFileSync(join(resultsDir, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`);
+      writeFileSync(join(resultsDir, `${base}.md`), markdown);
+    }
     process.stdout.write(markdown);
     const failed = results.filter((r) => r.status === 'failed');
     if (failed.length > 0) {
@@ -706,7 +829,19 @@ async function main(): Promise<void> {
     await child(id, work);
     return;
   }
-  process.exitCode = await parent(args.includes('--smoke'));
+  process.exitCode = await parent(args.includes('--smoke'), selected(args));
+}
+
+/** `--only a,b`: the measurements named, in the harness's order. */
+function selected(args: string[]): MeasurementId[] | undefined {
+  const at = args.indexOf('--only');
+  if (at < 0) return undefined;
+  const names = (args[at + 1] ?? '').split(',').filter(Boolean);
+  const unknown = names.filter((n) => !(ORDER as string[]).includes(n));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(`--only takes measurements from: ${ORDER.join(', ')}`);
+  }
+  return ORDER.filter((id) => names.includes(id));
 }
 
 main().catch((e: unknown) => {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -213,4 +213,34 @@ export async function coldSoffice(
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The sum of the peak resident memory (VmHWM) of a process group's live members and of the
+ * `extra` processes, in KB, on Linux: an upper bound of their joint peak. Undefined elsewhere.
+ */
+export function peakRssOfProcessesKb(pgid: number, extra: number[] = []): number | undefined {
+  if (!existsSync('/proc/self/status')) return undefined;
+  const pids = new Set(extra);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid) pids.add(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = /^VmHWM:\s+(\d+) kB/m.exec(status);
+      if (kb) total += Number(kb[1]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total > 0 ? total : undefined;
 }

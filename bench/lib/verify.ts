@@ -95,3 +95,23 @@ export async function assertPdf(path: string): Promise<void> {
   const head = (await readFile(path)).subarray(0, 5).toString('latin1');
   if (head !== '%PDF-') throw new Error(`${path} is not a PDF`);
 }
+
+/**
+ * `qpdf --check` of a file: fails on any error or warning, as a clerk's tools would complain.
+ * qpdf exits 0 clean, 3 with warnings and 2 with errors.
+ */
+export async function qpdfClean(path: string): Promise<void> {
+  const { stdout, stderr } = await run('qpdf', ['--check', path]).catch((e: unknown) => {
+    throw new Error(`${path}: qpdf --check failed: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  const report = `${stdout}${stderr}`;
+  if (!/No syntax or stream encoding errors found/.test(report) || /WARNING/.test(report)) {
+    throw new Error(`${path}: qpdf --check is not clean: ${report.slice(0, 300)}`);
+  }
+}
+
+/** Page count as qpdf reads it. */
+export async function pageCount(path: string): Promise<number> {
+  const { stdout } = await run('qpdf', ['--show-npages', path]);
+  return Number(stdout.trim());
+}

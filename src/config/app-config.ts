@@ -6,11 +6,13 @@ import {
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
   Min,
   validateSync,
 } from 'class-validator';
 import { resolve } from 'node:path';
+import { LIMITS } from '../case-facts/case-facts.dto';
 import { MasterKeyConfigError, parseMasterKeys } from '../crypto/master-keys';
 import { projectRoot } from './project-root';
 
@@ -41,6 +43,11 @@ export class AppConfig {
   @IsString() HOST: string = '127.0.0.1';
   /** LibreOffice binary for DOCX to PDF; found on PATH when absent. */
   @IsOptional() @IsString() SOFFICE_PATH?: string;
+  /**
+   * `warm`: one LibreOffice kept running converts each DOCX (needs python3-uno; converts cold
+   * without it). `cold`: a new LibreOffice per packet.
+   */
+  @IsIn(['warm', 'cold']) OFFICE_MODE: 'warm' | 'cold' = 'warm';
   /**
    * Master keys that wrap the per-case data keys: `version:base64key` pairs (32-byte keys)
    * separated by commas, from a secret store. When absent, DATA_DIR/master.key is used (and
@@ -76,6 +83,58 @@ export class AppConfig {
   @Transform(toBoolean) @IsBoolean() COOKIE_SECURE: boolean = false;
   /** Trust X-Forwarded-For from one proxy hop (set behind a reverse proxy), for throttling. */
   @Transform(toBoolean) @IsBoolean() TRUST_PROXY: boolean = false;
+  /** Largest batch upload (CSV or JSON Lines) accepted, in bytes. */
+  @IsInt() @Min(1024) @Max(1024 * 1024 * 1024) BATCH_MAX_BYTES: number = 20 * 1024 * 1024;
+  /** Most cases one batch file may hold. */
+  @IsInt() @Min(1) @Max(100_000) BATCH_MAX_ROWS: number = 2000;
+  /**
+   * Largest single cell of a batch file, in bytes. At least the longest text CaseFacts accepts
+   * (a narrative) written in UTF-8, where one UTF-16 unit takes up to three bytes, so that no
+   * text the API accepts is refused by a batch for its length.
+   */
+  @IsInt() @Min(LIMITS.narrative * 3) @Max(64 * 1024 * 1024) BATCH_MAX_CELL_BYTES: number =
+    64 * 1024;
+  /**
+   * Redis for batch jobs (`redis://[user:password@]host:port[/db]`). When absent, batches run in
+   * the service's own process; when set, the service only enqueues and `npm run worker`
+   * processes run them (unless RUN_WORKER_IN_PROCESS).
+   */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/[^\s]+$/, { message: 'REDIS_URL must be a redis:// URL' })
+  REDIS_URL?: string;
+  /** With REDIS_URL: the service also works the queue itself (one machine, no worker). */
+  @Transform(toBoolean) @IsBoolean() RUN_WORKER_IN_PROCESS: boolean = false;
+  /** Batch rows one process builds at the same time. */
+  @IsInt() @Min(1) @Max(64) WORKER_CONCURRENCY: number = 1;
+  /** Tries per batch row before it is marked failed (a retry from the API starts again). */
+  @IsInt() @Min(1) @Max(20) BATCH_JOB_ATTEMPTS: number = 3;
+  /** Wait before the second try of a row, doubled for each try after it. */
+  @IsInt() @Min(0) @Max(600_000) BATCH_RETRY_DELAY_MS: number = 2000;
+  /**
+   * Seconds a worker's claim on a running job lasts without renewal: a worker that died is
+   * noticed after about this long and its job handed to another.
+   */
+  @IsInt() @Min(2) @Max(3600) BATCH_LOCK_SECONDS: number = 30;
+  /**
+   * How often rows the database still has as queued or running are offered to the queue again
+   * (the database is the record; a Redis that lost its data is refilled from it).
+   */
+  @IsInt() @Min(1) @Max(3600) BATCH_SWEEP_SECONDS: number = 30;
+  /** Prefix of the queue's Redis keys: lets several services (or test runs) share one Redis. */
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/, {
+    message: 'BATCH_QUEUE_PREFIX must be letters, digits, _ . -',
+  })
+  BATCH_QUEUE_PREFIX: string = 'po';
+  /** Largest pack archive (ZIP) an organisation may upload, in bytes; larger is refused with 413. */
+  @IsInt() @Min(1024) @Max(1024 * 1024 * 1024) PACK_UPLOAD_MAX_BYTES: number = 25 * 1024 * 1024;
+  /**
+   * Most bytes an uploaded pack may hold once inflated: declared by the archive, and counted while
+   * inflating (declared sizes are not trusted); the same again for the DOCX files inside it.
+   */
+  @IsInt() @Min(1024) @Max(1024 * 1024 * 1024) PACK_MAX_UNCOMPRESSED_BYTES: number =
+    100 * 1024 * 1024;
+  /** Most entries an uploaded pack archive (and each DOCX inside it) may hold. */
+  @IsInt() @Min(1) @Max(65534) PACK_MAX_ENTRIES: number = 200;
   @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
 
   get formsDir(): string {
@@ -99,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'SOFFICE_PATH',
     'MASTER_KEYS',
     'MASTER_KEY_VERSION',
+    'REDIS_URL',
   ]);
   const given = Object.fromEntries(
     Object.entries(env).filter(([k, v]) => known.includes(k) && v !== undefined && v !== ''),

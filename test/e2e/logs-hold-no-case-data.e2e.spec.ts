@@ -1,9 +1,8 @@
-import request from 'supertest';
-import { App } from 'supertest/types';
 import { JsonLogger } from '../../src/logging/json-logger';
 import { TestApp, createTestApp } from '../support/app';
 import { binaryParser } from '../support/binary';
 import { fixture } from '../support/fixtures';
+import { StaffApi, staffApi } from '../support/staff';
 
 /**
  * Safety principle 3: nothing identifying in logs. The whole service runs realistic flows on a
@@ -45,15 +44,15 @@ function sentinelCase(): Obj {
 describe('logs hold no case data', () => {
   const lines: string[] = [];
   let t: TestApp;
-  let http: App;
+  let api: StaffApi;
   let caseId: string;
 
   beforeAll(async () => {
     const logger = new JsonLogger('debug', { sink: (l) => lines.push(l), production: false });
     t = await createTestApp({}, { logger });
-    http = t.app.getHttpServer() as App;
+    api = await staffApi(t.app);
 
-    const created = await request(http)
+    const created = await api
       .post('/cases')
       .send({ packId: 'generic-us', facts: sentinelCase() })
       .expect(201);
@@ -61,13 +60,12 @@ describe('logs hold no case data', () => {
 
     const bad = sentinelCase();
     ((bad.incidents as Obj[])[0] as Obj).date = '2026-02-30';
-    await request(http).put(`/cases/${caseId}`).send({ facts: bad }).expect(400);
+    await api.put(`/cases/${caseId}`).send({ facts: bad }).expect(400);
     // Sentinels in a query string and in an id-shaped path segment, which no log may repeat.
-    await request(http)
-      .get(`/cases/${caseId}?name=Zelda%20Sentinelname&phone=5550104242`)
-      .expect(200);
+    await api.get(`/cases?q=Zelda%20Sentinelname&court=5550104242`).expect(200);
+    await api.get(`/cases/${caseId}?confidential=true`).expect(200);
 
-    const generated = await request(http).post(`/cases/${caseId}/packets`).expect(201);
+    const generated = await api.post(`/cases/${caseId}/packets`).expect(201);
     const packet = generated.body as {
       id: string;
       links: { merged: string | null; archive: string };
@@ -75,21 +73,21 @@ describe('logs hold no case data', () => {
     };
     const firstFile = packet.documents[0]?.files[0]?.name;
     if (!firstFile) throw new Error('the packet has no files');
-    await request(http)
+    await api
       .get(`/cases/${caseId}/packets/${packet.id}/files/${firstFile}`)
       .buffer(true)
       .parse(binaryParser)
       .expect(200);
     if (packet.links.merged) {
-      await request(http).get(packet.links.merged).buffer(true).parse(binaryParser).expect(200);
+      await api.get(packet.links.merged).buffer(true).parse(binaryParser).expect(200);
     }
-    await request(http).get(packet.links.archive).buffer(true).parse(binaryParser).expect(200);
+    await api.get(packet.links.archive).buffer(true).parse(binaryParser).expect(200);
 
-    await request(http).get(`/cases/${MISSING_ID}`).expect(404);
-    await request(http).get('/cases/Zelda-Sentinelname').expect(404);
-    await request(http).get(`/cases/${MISSING_ID}/packets/${packet.id}/packet.zip`).expect(404);
-    await request(http).delete(`/cases/${caseId}`).expect(204);
-    await request(http).get(`/cases/${caseId}`).expect(404);
+    await api.get(`/cases/${MISSING_ID}`).expect(404);
+    await api.get('/cases/Zelda-Sentinelname').expect(404);
+    await api.get(`/cases/${MISSING_ID}/packets/${packet.id}/packet.zip`).expect(404);
+    await api.delete(`/cases/${caseId}`).expect(204);
+    await api.get(`/cases/${caseId}`).expect(404);
   });
 
   afterAll(() => t.close());
