@@ -27,5 +27,7 @@ export class PackResolverModule {}
   imports: [PackResolverModule, PacksModule, AccountsModule, RenderingModule],
   controllers: [PackUploadsController],
   providers: [PackUploadsService],
+  // The staff pages upload through this same instance, so both wait in one upload queue.
+  exports: [PackUploadsService],
 })
 export class PackUploadsModule {}

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import type { EntityManager } from 'typeorm';
 import { ZipFile } from 'yazl';
 import { AuditTrail } from '../audit/audit-trail';
@@ -12,7 +13,8 @@ import { AppConfig } from '../config/app-config';
 import type { StaffContext } from '../matters/staff-context';
 import { PacketBuilder } from '../packets/packet-builder';
 import { PacksService } from '../packs/packs.service';
-import { CheckedPack, SAMPLE_FILE, checkPackArchive } from './pack-archive';
+import { CheckedPack, MANIFEST_FILE, SAMPLE_FILE, checkPackArchive } from './pack-archive';
+import { parseJsonBytes } from './file-types';
 import { PackResolver } from './pack-resolver';
 import { PackUploadStore } from './pack-upload-store';
 import { PackVersionResponse, toPackVersionResponse } from './pack-upload.dto';
@@ -23,9 +25,15 @@ import {
   isUniqueViolation,
 } from './pack-versions.repository';
 import { SampleCase, previewSample } from './sample-cases';
-import { PackRefused, refusalError } from './upload-problems';
+import { PackRefused, UploadProblem, entryProblem, refusalError } from './upload-problems';
 
 export type PackPreview = { kind: 'pdf'; bytes: Buffer } | { kind: 'zip'; stream: Readable };
+
+/** A file of a pack as a browser sends it: its name only, without the folder it came from. */
+export interface PickedFile {
+  name: string;
+  bytes: Buffer;
+}
 
 /**
  * An organisation's own packs: uploaded through every check in pack-archive.ts, kept as
@@ -52,6 +60,22 @@ export class PackUploadsService {
     const run = this.pending.then(() => this.check(ctx, archive));
     this.pending = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * A pack's files picked one by one, put where the manifest names them and zipped, so that they
+   * pass through exactly the checks of an uploaded archive.
+   */
+  async uploadFiles(ctx: StaffContext, picked: PickedFile[]): Promise<PackVersionResponse> {
+    const placed = placeFiles(picked);
+    if ('problems' in placed) {
+      await this.record(ctx, 'pack.upload', null, 'failed');
+      throw refusalError(placed.problems);
+    }
+    const zip = new ZipFile();
+    for (const [path, bytes] of placed.files) zip.addBuffer(bytes, path);
+    zip.end();
+    return this.upload(ctx, await buffer(zip.outputStream as Readable));
   }
 
   async list(ctx: StaffContext): Promise<PackVersionResponse[]> {
@@ -217,6 +241,68 @@ export class PackUploadsService {
       tx,
     );
   }
+}
+
+/**
+ * Where each picked file goes: the one path the manifest gives its name, else `samples/` for a
+ * JSON file (a sample case), else the top of the archive, where the checks name it as unused.
+ * Several manifest paths sharing a name cannot be told apart without their folders.
+ */
+function placeFiles(
+  picked: PickedFile[],
+): { files: [string, Buffer][] } | { problems: UploadProblem[] } {
+  const nameOf = (path: string) =>
+    path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+  const manifest = picked.find((f) => nameOf(f.name) === MANIFEST_FILE);
+  const paths = manifest ? manifestPaths(manifest.bytes) : [];
+  const files: [string, Buffer][] = [];
+  const problems: UploadProblem[] = [];
+  for (const file of picked) {
+    const name = nameOf(file.name);
+    const named = name === MANIFEST_FILE ? [] : paths.filter((p) => nameOf(p) === name);
+    if (!zippable(name)) {
+      problems.push(entryProblem(file.name, 'is not a name a file of a pack can have'));
+    } else if (named.length > 1) {
+      problems.push(
+        entryProblem(
+          name,
+          `manifest.json names more than one file called this (${named.join(', ')}): upload the pack as a ZIP, each file in its folder`,
+        ),
+      );
+    } else {
+      const sample = `samples/${name}`;
+      const isSample = name !== MANIFEST_FILE && SAMPLE_FILE.test(sample);
+      files.push([named[0] ?? (isSample ? sample : name), file.bytes]);
+    }
+  }
+  return problems.length > 0 ? { problems } : { files };
+}
+
+/** The paths the manifest names, read leniently: the archive's checks judge the manifest itself. */
+function manifestPaths(bytes: Buffer): string[] {
+  const parsed = parseJsonBytes(bytes);
+  const documents: unknown = parsed.ok
+    ? (parsed.value as { documents?: unknown } | null)?.documents
+    : undefined;
+  if (!Array.isArray(documents)) return [];
+  return documents
+    .flatMap((d: unknown) => {
+      const doc = (d ?? {}) as { file?: unknown; mapping?: unknown };
+      return [doc.file, doc.mapping];
+    })
+    .filter((p): p is string => typeof p === 'string' && zippable(p));
+}
+
+/** A relative path the ZIP writer keeps as it is; anything else the archive's checks would refuse. */
+function zippable(path: string): boolean {
+  return (
+    path !== '' &&
+    !path.includes('\\') &&
+    !path.startsWith('/') &&
+    !path.endsWith('/') &&
+    !/^[A-Za-z]:/.test(path) &&
+    !path.split('/').includes('..')
+  );
 }
 
 function duplicateVersion(packId: string, version: string): AppError {

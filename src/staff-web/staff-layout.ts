@@ -6,7 +6,7 @@ import { CSRF_FIELD } from '../web/web-session';
 
 /** The staff pages: the same head, stylesheet and script as the petitioner's, their own chrome. */
 
-export type StaffSection = 'matters' | 'batches' | 'users' | 'tokens' | 'audit';
+export type StaffSection = 'matters' | 'batches' | 'packs' | 'users' | 'tokens' | 'audit';
 
 export interface StaffPageContext {
   /** A hash of the asset files, part of their URLs. */
@@ -30,6 +30,7 @@ export interface StaffPageOptions {
 const NAVIGATION: { section: StaffSection; href: string; label: string; needs: Permission }[] = [
   { section: 'matters', href: '/staff/matters', label: 'Matters', needs: 'cases:read' },
   { section: 'batches', href: '/staff/batches', label: 'Batches', needs: 'batches:run' },
+  { section: 'packs', href: '/staff/packs', label: 'Packs', needs: 'packs:manage' },
   { section: 'users', href: '/staff/users', label: 'Users', needs: 'users:manage' },
   { section: 'tokens', href: '/staff/tokens', label: 'API tokens', needs: 'tokens:manage' },
   { section: 'audit', href: '/staff/audit', label: 'Audit trail', needs: 'audit:read' },

@@ -1,9 +1,8 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { MulterModule, MulterModuleOptions } from '@nestjs/platform-express';
 import { AccountsModule } from '../accounts/accounts.module';
 import { BatchesModule } from '../batches/batches.module';
-import { AppConfig } from '../config/app-config';
 import { MattersModule } from '../matters/matters.module';
+import { PackUploadsModule } from '../pack-uploads/pack-uploads.module';
 import { PacksModule } from '../packs/packs.module';
 import { WebAssets } from '../web/web-assets';
 import { WebHeadersMiddleware } from '../web/web-middleware';
@@ -14,42 +13,22 @@ import { BatchFileTooLargeFilter, StaffBatchesController } from './staff-batches
 import { StaffErrorFilter } from './staff-error.filter';
 import { StaffFormBodyMiddleware, StaffFormCheck } from './staff-forms';
 import { StaffMattersController } from './staff-matters.controller';
+import { PackTooLargeFilter, StaffPacksController } from './staff-packs.controller';
 import { StaffPages } from './staff-pages';
 
 /**
- * The file of a batch upload: one file, in memory (no storage engine, so a file of survivors'
- * cases is never written to disk unencrypted), at most BATCH_MAX_BYTES, beside a handful of
- * short fields (the form token, the pack, the button pressed).
- */
-function batchUploadOptions(config: AppConfig): MulterModuleOptions {
-  return {
-    limits: {
-      fileSize: config.BATCH_MAX_BYTES,
-      files: 1,
-      fields: 8,
-      fieldSize: 1024,
-      parts: 10,
-    },
-  };
-}
-
-/**
  * The staff pages under /staff: server-rendered HTML over the same services as the API (matters
- * through MattersService, batches through BatchesService, accounts and the audit trail through
- * theirs), behind the same guard, with the petitioner pages' headers, head, stylesheet and script.
+ * through MattersService, batches through BatchesService, an organisation's own packs through
+ * PackUploadsService, accounts and the audit trail through theirs), behind the same guard, with
+ * the petitioner pages' headers, head, stylesheet and script.
  */
 @Module({
-  imports: [
-    AccountsModule,
-    MattersModule,
-    PacksModule,
-    BatchesModule,
-    MulterModule.registerAsync({ inject: [AppConfig], useFactory: batchUploadOptions }),
-  ],
+  imports: [AccountsModule, MattersModule, PacksModule, BatchesModule, PackUploadsModule],
   controllers: [
     StaffAuthController,
     StaffMattersController,
     StaffBatchesController,
+    StaffPacksController,
     StaffAdminController,
     StaffFallbackController,
   ],
@@ -60,6 +39,7 @@ function batchUploadOptions(config: AppConfig): MulterModuleOptions {
     StaffErrorFilter,
     StaffFormCheck,
     BatchFileTooLargeFilter,
+    PackTooLargeFilter,
   ],
 })
 export class StaffWebModule implements NestModule {
@@ -71,6 +51,7 @@ export class StaffWebModule implements NestModule {
         StaffAuthController,
         StaffMattersController,
         StaffBatchesController,
+        StaffPacksController,
         StaffAdminController,
         StaffFallbackController,
       );
