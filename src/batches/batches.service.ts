@@ -4,6 +4,7 @@ import { AuditTrail } from '../audit/audit-trail';
 import type { AuditAction, AuditOutcome } from '../audit/audit.types';
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode } from '../common/errors/error-code';
+import { batchesUnavailable } from '../common/errors/infrastructure-faults';
 import { AppConfig } from '../config/app-config';
 import type { StaffContext } from '../matters/staff-context';
 import { referenceOf } from '../matters/matters.service';
@@ -20,9 +21,19 @@ import type { BatchEntity } from './batch.entity';
 import { BatchWork } from './batch-work';
 import { BatchesRepository, RowCounts, emptyCounts } from './batches.repository';
 import { BatchFormat, BatchProblem, batchLimitsFrom, parseBatch, templateCsv } from './input';
+import { BATCH_QUEUE, BatchQueue } from './queue/batch-queue';
 
 /** Batches listed at most: an organisation's recent work. */
 const LIST_LIMIT = 100;
+
+/** A request just after start-up waits this long for the queue's first connection. */
+const FIRST_CONNECT_WAIT_MS = 2000;
+
+/** What /health says about batches. */
+export interface BatchQueueHealth {
+  queue: 'redis' | 'in-process';
+  available: boolean;
+}
 
 /**
  * Batches as staff use them: always within the caller's organisation (another organisation's
@@ -37,7 +48,12 @@ export class BatchesService {
     private readonly packs: PacksService,
     private readonly audit: AuditTrail,
     @Inject(AppConfig) private readonly config: AppConfig,
+    @Inject(BATCH_QUEUE) private readonly queue: BatchQueue,
   ) {}
+
+  queueHealth(): BatchQueueHealth {
+    return { queue: this.queue.kind, available: this.queue.available() };
+  }
 
   templateCsv(packId: string): string {
     return templateCsv(this.packs.get(packId));
@@ -59,6 +75,13 @@ export class BatchesService {
     if (parsed.rows.length === 0 || (mode === 'run' && parsed.problems.length > 0)) {
       await this.record(ctx, 'batch.create', null, 'failed');
       throw problemsError(parsed.problems, mode);
+    }
+    // Before anything is stored, so a refusal leaves nothing behind. Redis lost between this
+    // check and the jobs leaves the rows queued in the database; the sweep offers them once it
+    // is back.
+    if (!(await this.queue.whenAvailable(FIRST_CONNECT_WAIT_MS))) {
+      await this.record(ctx, 'batch.create', null, 'failed');
+      throw batchesUnavailable();
     }
     const batch = await this.work.create(
       { organisationId: ctx.principal.organisationId, userId: ctx.principal.userId },
@@ -141,6 +164,8 @@ export class BatchesService {
         ]);
       }
     }
+    // Checked after the row, so a row that cannot be retried says so whether or not Redis is up.
+    if (!(await this.queue.whenAvailable(FIRST_CONNECT_WAIT_MS))) throw batchesUnavailable();
     await this.work.retry(batch, rowNumber);
     return this.summary(batch.id);
   }

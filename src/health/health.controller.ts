@@ -11,8 +11,10 @@ export class HealthController {
 
   /**
    * 503 while the database is unreachable, so a load balancer or orchestrator stops sending
-   * requests that could only fail; 200 otherwise, even when degraded (no LibreOffice): every
-   * request but a merged PDF still works then.
+   * requests that could only fail; 200 otherwise, even when degraded: without LibreOffice every
+   * request but a merged PDF still works, and without Redis everything but starting a batch (the
+   * interview, cases, packets, batches already made), so taking the service out of rotation
+   * would turn away petitioners to spare a paralegal one 503.
    */
   @Get()
   async check(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { BatchesModule } from '../batches/batches.module';
 import { PacksModule } from '../packs/packs.module';
 import { RenderingModule } from '../rendering/rendering.module';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
 
 @Module({
-  imports: [PacksModule, RenderingModule],
+  imports: [BatchesModule, PacksModule, RenderingModule],
   controllers: [HealthController],
   providers: [HealthService],
 })

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { BatchQueueHealth, BatchesService } from '../batches/batches.service';
 import { PacksService } from '../packs/packs.service';
 import { DocxToPdfConverter } from '../rendering/convert/docx-to-pdf';
 
@@ -8,6 +9,8 @@ export interface HealthReport {
   database: { kind: string; ok: boolean };
   packs: { id: string; version: string; ready: boolean; missingForms: string[] }[];
   converters: { docxToPdf: { available: boolean; message: string } };
+  /** Whether batches can start: their queue is Redis (REDIS_URL) or this process. */
+  batches: BatchQueueHealth;
 }
 
 /**
@@ -16,20 +19,25 @@ export interface HealthReport {
  */
 const DATABASE_CHECK_MS = 3000;
 
-/** What an operator needs to know: can we store cases, which packs can generate, can we merge. */
+/**
+ * What an operator needs to know: can we store cases, which packs can generate, can we merge,
+ * can batches start. `degraded` when one of the optional parts is away.
+ */
 @Injectable()
 export class HealthService {
   constructor(
     private readonly db: DataSource,
     private readonly packs: PacksService,
     private readonly converter: DocxToPdfConverter,
+    private readonly batches: BatchesService,
   ) {}
 
   async report(): Promise<HealthReport> {
     const dbOk = await this.databaseAnswers();
     const available = this.converter.available();
+    const batches = this.batches.queueHealth();
     return {
-      status: dbOk && available ? 'ok' : 'degraded',
+      status: dbOk && available && batches.available ? 'ok' : 'degraded',
       database: { kind: this.db.options.type, ok: dbOk },
       packs: this.packs.list().map((p) => ({
         id: p.manifest.id,
@@ -38,6 +46,7 @@ export class HealthService {
         missingForms: p.missingForms.map((f) => f.formNumber),
       })),
       converters: { docxToPdf: { available, message: this.converter.message() } },
+      batches,
     };
   }
 

@@ -1,22 +1,15 @@
 import {
-  ArgumentsHost,
-  Catch,
   Controller,
-  ExceptionFilter,
   Get,
   HttpStatus,
   Inject,
-  Injectable,
   Param,
-  PayloadTooLargeException,
   Post,
   Req,
   Res,
-  UploadedFile,
   UseFilters,
   UseInterceptors,
 } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal, RequirePermission } from '../accounts/permission.guard';
@@ -26,7 +19,7 @@ import { RowNumberPipe } from '../batches/batches.controller';
 import { BatchesService } from '../batches/batches.service';
 import type { BatchFormat, BatchProblem } from '../batches/input';
 import { AppError } from '../common/errors/app-error';
-import { ERROR_STATUS } from '../common/errors/app-error.filter';
+import { ERROR_STATUS, setRetryAfter } from '../common/errors/app-error.filter';
 import { ErrorCode } from '../common/errors/error-code';
 import { EntityIdPipe } from '../common/validation/entity-id.pipe';
 import { AppConfig } from '../config/app-config';
@@ -45,18 +38,35 @@ import {
 import { StaffErrorFilter } from './staff-error.filter';
 import type { Option } from './staff-fields';
 import { StaffFormCheck } from './staff-forms';
-import { messagePage } from './staff-layout';
 import { StaffPages, queryText, sendPage } from './staff-pages';
-
-/** The part of multer's file record this page reads; the file is kept in memory only. */
-export interface UploadedBatchFile {
-  originalname: string;
-  size: number;
-  buffer: Buffer;
-}
+import {
+  StaffUploadInterceptor,
+  UploadTooLargeFilter,
+  UploadedStaffFile,
+  uploadedFiles,
+} from './staff-uploads';
 
 /** The multipart field that carries the file. */
 export const BATCH_FILE_FIELD = 'file';
+
+/**
+ * One file of cases, at most BATCH_MAX_BYTES, beside a handful of short fields (the form token,
+ * the pack, the button pressed).
+ */
+const BatchFileUpload = StaffUploadInterceptor((config) => ({
+  fields: [{ name: BATCH_FILE_FIELD, maxCount: 1 }],
+  maxBytes: config.BATCH_MAX_BYTES,
+  maxFields: 8,
+}));
+
+export const BatchFileTooLargeFilter = UploadTooLargeFilter('batches', (config) => ({
+  title: 'File too large',
+  heading: 'That file is too large',
+  lines: [
+    `A file of cases can be at most ${megabytes(config.BATCH_MAX_BYTES)}. Split it into smaller files and upload each of them.`,
+    'Nothing was made.',
+  ],
+}));
 
 const EXTENSION_FORMATS: Readonly<Record<string, BatchFormat>> = {
   csv: 'csv',
@@ -81,7 +91,7 @@ const DONE_NOTICES: Readonly<Record<string, string>> = {
  * may say whose cases these are, so it is never shown or kept.
  */
 export function batchFormatOf(
-  file: UploadedBatchFile,
+  file: UploadedStaffFile,
 ): { format: BatchFormat } | { error: string } {
   const dot = file.originalname.lastIndexOf('.');
   const extension = dot >= 0 ? file.originalname.slice(dot + 1).toLowerCase() : '';
@@ -114,35 +124,6 @@ function problemsOf(e: AppError): BatchProblem[] {
     column: typeof d.column === 'string' ? d.column : null,
     message: d.message,
   }));
-}
-
-/**
- * An upload over BATCH_MAX_BYTES, refused by multer while it reads: a page that names the limit,
- * instead of the general "too large" one that speaks of forms.
- */
-@Catch(PayloadTooLargeException)
-@Injectable()
-export class BatchFileTooLargeFilter implements ExceptionFilter {
-  constructor(
-    private readonly pages: StaffPages,
-    @Inject(AppConfig) private readonly config: AppConfig,
-  ) {}
-
-  catch(_exception: PayloadTooLargeException, host: ArgumentsHost): void {
-    const http = host.switchToHttp();
-    const req = http.getRequest<Request>();
-    const res = http.getResponse<Response>();
-    if (res.headersSent) return;
-    const page = messagePage(this.pages.context(req, 'batches'), {
-      title: 'File too large',
-      heading: 'That file is too large',
-      lines: [
-        `A file of cases can be at most ${megabytes(this.config.BATCH_MAX_BYTES)}. Split it into smaller files and upload each of them.`,
-        'Nothing was made.',
-      ],
-    });
-    sendPage(res, page, HttpStatus.PAYLOAD_TOO_LARGE);
-  }
 }
 
 /**
@@ -190,14 +171,14 @@ export class StaffBatchesController {
   @Post('batches')
   @RequirePermission('batches:run')
   @UseFilters(BatchFileTooLargeFilter)
-  @UseInterceptors(FileInterceptor(BATCH_FILE_FIELD), StaffFormCheck)
+  @UseInterceptors(BatchFileUpload, StaffFormCheck)
   async upload(
     @CurrentPrincipal() who: Principal,
     @Req() req: Request,
     @Res() res: Response,
-    @UploadedFile() file: UploadedBatchFile | undefined,
   ): Promise<void> {
     const ctx = staffContext(who, req);
+    const file: UploadedStaffFile | undefined = uploadedFiles(req, BATCH_FILE_FIELD)[0];
     const body = formBody(req);
     const packId = (first(body, 'packId') ?? '').trim();
     const mode = modeOf(first(body, 'mode'));
@@ -255,6 +236,19 @@ export class StaffBatchesController {
       if (e.code === ErrorCode.FormsNotInstalled || e.code === ErrorCode.PackNotFound) {
         const packErrors = new Map([['packId', e.message]]);
         await this.showList(req, res, ctx, { packId, errors: packErrors }, ERROR_STATUS[e.code]);
+        return;
+      }
+      // The form again, saying so, with the pack still chosen: the file is all there is to redo.
+      if (e.code === ErrorCode.BatchesUnavailable) {
+        const status = ERROR_STATUS[e.code];
+        setRetryAfter(res, status, e.details);
+        await this.showList(
+          req,
+          res,
+          ctx,
+          { packId, errors: new Map([['queue', e.message]]) },
+          status,
+        );
         return;
       }
       throw e;
@@ -327,6 +321,12 @@ export class StaffBatchesController {
     try {
       await this.batches.retry(ctx, id, row);
     } catch (e) {
+      if (e instanceof AppError && e.code === ErrorCode.BatchesUnavailable) {
+        const status = ERROR_STATUS[e.code];
+        setRetryAfter(res, status, e.details);
+        await this.showBatch(req, res, ctx, id, { problems: [e.message] }, status);
+        return;
+      }
       if (!(e instanceof AppError) || e.code !== ErrorCode.ValidationFailed) throw e;
       const problems = e.details.map((d) => d.message.charAt(0).toUpperCase() + d.message.slice(1));
       await this.showBatch(req, res, ctx, id, { problems }, HttpStatus.CONFLICT);

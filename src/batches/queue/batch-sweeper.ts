@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { BatchesRepository } from '../batches.repository';
-import type { BatchQueue } from './batch-queue';
+import { BatchQueue, BatchQueueUnavailable } from './batch-queue';
 
 /** After a (re)connect, a short wait lets every connection of the queue come back first. */
 const SOON_MS = 500;
@@ -58,11 +58,14 @@ export class BatchSweeper {
   }
 
   private async pass(): Promise<void> {
+    if (!this.queue.available()) return;
     try {
       const rows = await this.rows.activeRows();
       if (rows.length > 0) await this.queue.enqueue(rows);
     } catch (e) {
-      // Redis or the database away: the next pass tries again.
+      // Redis or the database away: the next pass tries again. The queue logs its own outage
+      // (once, not at every pass), and its reconnect brings a pass soon after.
+      if (e instanceof BatchQueueUnavailable) return;
       this.logger.warn(`batch sweep failed (${e instanceof Error ? e.name : 'unknown'})`);
     }
   }

@@ -16,6 +16,7 @@ export interface InProcessQueueOptions {
  * offered again by the sweep when the service starts.
  */
 export class InProcessBatchQueue implements BatchQueue {
+  readonly kind = 'in-process';
   private readonly held = new Map<string, RowJob>();
   private readonly waiting: string[] = [];
   private readonly delayed = new Map<string, NodeJS.Timeout>();
@@ -52,6 +53,14 @@ export class InProcessBatchQueue implements BatchQueue {
       this.forget(id);
     }
     this.notifyIfIdle();
+  }
+
+  available(): boolean {
+    return true;
+  }
+
+  whenAvailable(): Promise<boolean> {
+    return Promise.resolve(true);
   }
 
   onConnected(listener: () => void): void {

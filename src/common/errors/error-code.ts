@@ -29,6 +29,11 @@ export enum ErrorCode {
    * `retryAfterSeconds`. Only connection failures answer so, never a refused statement.
    */
   DatabaseUnavailable = 'database_unavailable',
+  /**
+   * Batches cannot start or be retried now: their queue (Redis) cannot be reached. Nothing was
+   * made; details carry `retryAfterSeconds`. The rest of the service works as usual.
+   */
+  BatchesUnavailable = 'batches_unavailable',
   /** A disk the service writes to (packet files or the database) is full. */
   StorageFull = 'storage_full',
   Internal = 'internal_error',

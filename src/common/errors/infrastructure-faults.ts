@@ -8,6 +8,12 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
 export const DATABASE_UNAVAILABLE_MESSAGE =
   'The database is not available at the moment. Try again shortly.';
 
+/** Redis reconnects within seconds of coming back; a client waits a little longer than that. */
+export const BATCHES_RETRY_AFTER_SECONDS = 30;
+
+export const BATCHES_UNAVAILABLE_MESSAGE =
+  'Batches are unavailable right now, so nothing was started. Try again in a minute.';
+
 export const STORAGE_FULL_MESSAGE =
   'The server has run out of storage space and could not save this. Try again later.';
 
@@ -99,6 +105,16 @@ export function databaseUnavailable(): AppError {
     {
       message: `try again in ${DATABASE_RETRY_AFTER_SECONDS} seconds`,
       retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    },
+  ]);
+}
+
+/** The batch queue is away; everything else still answers. */
+export function batchesUnavailable(): AppError {
+  return new AppError(ErrorCode.BatchesUnavailable, BATCHES_UNAVAILABLE_MESSAGE, [
+    {
+      message: `try again in ${BATCHES_RETRY_AFTER_SECONDS} seconds`,
+      retryAfterSeconds: BATCHES_RETRY_AFTER_SECONDS,
     },
   ]);
 }
