@@ -14,8 +14,10 @@ command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 dpkg -s python3-uno >/dev/null 2>&1 || missing+=(python3-uno)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # Fonts to draw pages with: Times New Roman metrics and every script a name may use for LibreOffice,
-# and the standard PDF fonts (ZapfDingbats draws the ticks of official forms) for poppler.
-for f in fonts-liberation2 fonts-noto-core fonts-noto-cjk fonts-urw-base35; do
+# and the standard PDF fonts (ZapfDingbats draws the ticks of official forms) for poppler. The PDF
+# forms draw Thai (fonts-noto-core), Hangul (fonts-noto-cjk) and emoji (fonts-symbola, black and
+# white) from these too; without them those characters are refused as unprintable.
+for f in fonts-liberation2 fonts-noto-core fonts-noto-cjk fonts-symbola fonts-urw-base35; do
   dpkg -s "$f" >/dev/null 2>&1 || missing+=("$f")
 done
 if [ ${#missing[@]} -gt 0 ]; then

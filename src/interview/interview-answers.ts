@@ -1,7 +1,10 @@
 import { isEmail } from 'class-validator';
 import { LIMITS } from '../case-facts/case-facts.dto';
 import { isCalendarDate } from '../common/validation/calendar-date';
-import { findForbiddenCharacter } from '../common/validation/text-characters';
+import {
+  findForbiddenCharacter,
+  findUnprintableCharacter,
+} from '../common/validation/text-characters';
 import { resolvePath } from '../view-models/resolve-path';
 import type { Language, Question } from './interview-definition';
 import { MessageKey, message } from './interview-messages';
@@ -75,6 +78,8 @@ function checkText(q: Question, raw: unknown, ctx: Context): Checked {
   if (text.length > max) return fail(q, 'tooLong', ctx, { max });
   const forbidden = findForbiddenCharacter(text);
   if (forbidden) return fail(q, 'characters', ctx, { codePoint: forbidden.codePoint });
+  const unprintable = findUnprintableCharacter(text);
+  if (unprintable) return fail(q, 'unprintable', ctx, { ...unprintable });
   if (q.format === 'usState' && !STATE.test(text)) return fail(q, 'state', ctx);
   if (q.format === 'phone' && !PHONE.test(text)) return fail(q, 'phone', ctx);
   if (q.format === 'email' && (!isEmail(text) || text.length > 254)) return fail(q, 'email', ctx);
@@ -145,9 +150,13 @@ function checkAddress(q: Question, raw: unknown, ctx: Context): Checked {
   if ((address.unit ?? '').length > LIMITS.line) need('unit', 'tooLong', false);
   for (const part of ['street', 'unit', 'city'] as const) {
     const forbidden = findForbiddenCharacter(address[part] ?? '');
+    const unprintable = forbidden ? undefined : findUnprintableCharacter(address[part] ?? '');
     if (forbidden) {
       const values = { ...labels(q, ctx), codePoint: forbidden.codePoint };
       errors.push({ field: `${q.id}.${part}`, message: message('characters', ctx.lang, values) });
+    } else if (unprintable) {
+      const values = { ...labels(q, ctx), ...unprintable };
+      errors.push({ field: `${q.id}.${part}`, message: message('unprintable', ctx.lang, values) });
     }
   }
   return errors.length > 0 ? { errors } : ok(address);

@@ -15,6 +15,10 @@ const MESSAGES = {
     en: '"{label}" has a sign that cannot be printed on court papers ({codePoint}). Type it again without it.',
     es: '«{label}» tiene un signo que no se puede imprimir en los papeles de la corte ({codePoint}). Escríbalo de nuevo sin él.',
   },
+  unprintable: {
+    en: '"{label}" has a sign that cannot be printed on the court\'s forms: {character} ({codePoint}). Type it again without it.',
+    es: '«{label}» tiene un signo que no se puede imprimir en los formularios de la corte: {character} ({codePoint}). Escríbalo de nuevo sin él.',
+  },
   date: {
     en: '"{label}": write a date that exists, like 2024-03-15 (year-month-day).',
     es: '«{label}»: escriba una fecha que exista, como 2024-03-15 (año-mes-día).',

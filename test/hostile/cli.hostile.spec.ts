@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
 import { fixture } from '../support/fixtures';
-import { pdfFieldValues } from '../support/pdf-reading';
+import { pdfFieldValues, pdfText } from '../support/pdf-reading';
 import {
   expectNoLeak,
   factsWith,
   LITERAL_NAMES,
   REFUSED_CHARACTERS,
   refusedMessage,
+  UNPRINTABLE_NAMES,
+  unprintableMessage,
 } from './support/hostile';
 import { docxProblems, docxVisibleText } from './support/strict-xml';
 
@@ -136,11 +138,32 @@ describe('cli generate with bad input', () => {
     );
   });
 
-  it('stops with glyph_missing for a name no font draws, and writes nothing', async () => {
-    const code = await generate(JSON.stringify(factsWith('petitioner.name.full', 'Ana 👍🏽')));
-    expectRefused(code, [
-      'glyph_missing: No font can draw U+1F44D in petitionerName',
-      '  petitionerName: character U+1F44D (👍) cannot be drawn by any available font',
-    ]);
+  it.each(Object.entries(UNPRINTABLE_NAMES))(
+    'refuses %s in a name before generating, naming the field, and writes nothing',
+    async (_l, unprintable) => {
+      const code = await generate(
+        JSON.stringify(factsWith('respondent.name.full', unprintable.name)),
+      );
+      expectRefused(code, [
+        'validation_failed: Invalid value for: respondent.name.full',
+        `  respondent.name.full: ${unprintableMessage('respondent.name.full', unprintable)}`,
+      ]);
+    },
+  );
+
+  it('prints Korean, Thai and emoji names literally', async () => {
+    const facts = factsWith('petitioner.name.full', LITERAL_NAMES.korean);
+    factsWith(
+      'respondent.name.full',
+      `${LITERAL_NAMES.thai} ${LITERAL_NAMES['emoji flag']}`,
+      facts,
+    );
+    expect(await generate(JSON.stringify(facts))).toBe(0);
+    const form = readFileSync(join(dir, 'o', '03-confidential-information.pdf'));
+    expect(await pdfFieldValues(form)).toMatchObject({ petitionerName: LITERAL_NAMES.korean });
+    const service = readFileSync(join(dir, 'o', '04-service-information.pdf'));
+    expect(await pdfText(service)).toContain(
+      `${LITERAL_NAMES.thai} ${LITERAL_NAMES['emoji flag']}`,
+    );
   });
 });

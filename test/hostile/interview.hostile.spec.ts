@@ -8,7 +8,14 @@ import { TEST_DB_KIND } from '../support/database';
 import { screenKey } from '../support/interview-driver';
 import { LIST_ITEMS, SCRIPT } from '../support/interview-script';
 import { pdfFieldValues } from '../support/pdf-reading';
-import { expectNoLeak, LITERAL_NAMES, REFUSED_CHARACTERS } from './support/hostile';
+import { decodeHtml } from '../support/html-text';
+import { pdfText } from '../support/pdf-reading';
+import {
+  expectNoLeak,
+  LITERAL_NAMES,
+  REFUSED_CHARACTERS,
+  UNPRINTABLE_NAMES,
+} from './support/hostile';
 import { docxProblems, docxVisibleText } from './support/strict-xml';
 import { FormBrowser, formWith } from './support/web-forms';
 
@@ -21,6 +28,11 @@ import { FormBrowser, formWith } from './support/web-forms';
 const NAME_LABEL = 'What is your full name?';
 const characterMessage = (codePoint: string) =>
   `"${NAME_LABEL}" has a sign that cannot be printed on court papers (${codePoint}). Type it again without it.`;
+const unprintableMessage = (
+  label: string,
+  { character, codePoint }: { character: string; codePoint: string },
+) =>
+  `"${label}" has a sign that cannot be printed on the court's forms: ${character} (${codePoint}). Type it again without it.`;
 
 interface ScreenBody {
   sessionId: string;
@@ -106,6 +118,24 @@ describe(`the interview with bad input (${TEST_DB_KIND})`, () => {
           code: 'validation_failed',
           message: 'Some answers need to be fixed.',
           details: [{ field: 'petitioner-name', message: characterMessage(codePoint) }],
+        });
+        expectNoLeak(res.text);
+      },
+    );
+
+    it.each(Object.entries(UNPRINTABLE_NAMES))(
+      'refuses %s in a name, naming the question and showing the character',
+      async (_l, unprintable) => {
+        const res = await answer(session.sessionId, {
+          answers: { 'petitioner-name': unprintable.name },
+        });
+        expect(res.status).toBe(400);
+        expect(res.body).toEqual({
+          code: 'validation_failed',
+          message: 'Some answers need to be fixed.',
+          details: [
+            { field: 'petitioner-name', message: unprintableMessage(NAME_LABEL, unprintable) },
+          ],
         });
         expectNoLeak(res.text);
       },
@@ -259,15 +289,63 @@ describe(`the interview with bad input (${TEST_DB_KIND})`, () => {
       expect(await pdfFieldValues(form.bytes)).toMatchObject({ petitionerName: name });
     });
 
-    it('finishing with a name no font draws answers 422 glyph_missing, naming the form field', async () => {
+    it('finishes into papers that print Korean, Thai and emoji answers', async () => {
       const s = await start();
-      await walk(s.sessionId, s.screen, { 'your-name': { 'petitioner-name': '김민지' } });
-      const res = await request(http).post(`/interview/${s.sessionId}/finish`);
-      expect(res.status).toBe(422);
-      expect(res.body).toMatchObject({
-        code: 'glyph_missing',
-        details: [{ field: 'petitionerName', codePoint: 'U+AE40' }],
+      const name = LITERAL_NAMES.korean;
+      const narrative = `He wrote ${LITERAL_NAMES['emoji skin tone']} and ${LITERAL_NAMES.thai}.`;
+      await walk(s.sessionId, s.screen, {
+        'your-name': { 'petitioner-name': name },
+        'incident-story': { 'incident-narrative': narrative },
+        signature: { 'signature-name': name },
       });
+      const finished = await request(http).post(`/interview/${s.sessionId}/finish`).expect(201);
+      const { caseId, packetId } = finished.body as { caseId: string; packetId: string };
+      const packets = t.app.get(PacketsService);
+      const declaration = await packets.file(caseId, PETITIONER, packetId, '02-declaration.docx');
+      expect(docxVisibleText(declaration.bytes)).toContain(narrative);
+      const form = await packets.file(
+        caseId,
+        PETITIONER,
+        packetId,
+        '03-confidential-information.pdf',
+      );
+      expect(await pdfFieldValues(form.bytes)).toMatchObject({ petitionerName: name });
+      expect(await pdfText(form.bytes)).toContain(name);
+    });
+
+    it('refuses an emoji no font draws on the screen that asks for the narrative', async () => {
+      const s = await start();
+      const unprintable = UNPRINTABLE_NAMES['emoji newer than the emoji font'];
+      let screen = s.screen;
+      for (let i = 0; i < 200 && screenKey(screen.position) !== 'incident-story'; i++) {
+        const p = screen.position;
+        const key = screenKey(p);
+        const body =
+          p.kind === 'list'
+            ? {
+                action:
+                  (screen.list?.items.length ?? 0) < (LIST_ITEMS[p.sectionId] ?? 0)
+                    ? 'add'
+                    : 'done',
+              }
+            : { answers: SCRIPT[key] };
+        screen = ((await answer(s.sessionId, body).expect(200)).body as ScreenBody).screen;
+      }
+      const label = screen.questions.find((q) => q.id === 'incident-narrative')?.label;
+      expect(label).toEqual(expect.any(String));
+      const res = await answer(s.sessionId, {
+        answers: {
+          ...SCRIPT['incident-story'],
+          'incident-narrative': `He sent me ${unprintable.name}`,
+        },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.details).toEqual([
+        {
+          field: 'incident-narrative',
+          message: unprintableMessage(String(label), unprintable),
+        },
+      ]);
       expectNoLeak(res.text);
     });
   });
@@ -285,6 +363,22 @@ describe(`the interview with bad input (${TEST_DB_KIND})`, () => {
         expect(page.status).toBe(400);
         expect(page.html).toContain('id="error-summary"');
         expect(page.html).toContain(characterMessage(codePoint).replace(/"/g, '&quot;'));
+        expectNoLeak(page.html);
+      },
+    );
+
+    it.each(Object.entries(UNPRINTABLE_NAMES))(
+      'refuses %s in a name with a page naming the question and the character',
+      async (_l, unprintable) => {
+        const b = new FormBrowser(http);
+        const first = await b.start();
+        const page = await b.submit(formWith(first, 'value="next"'), [
+          ['petitioner-name', unprintable.name],
+          ['action', 'next'],
+        ]);
+        expect(page.status).toBe(400);
+        expect(page.html).toContain('id="error-summary"');
+        expect(decodeHtml(page.html)).toContain(unprintableMessage(NAME_LABEL, unprintable));
         expectNoLeak(page.html);
       },
     );

@@ -19,7 +19,8 @@ import {
   LITERAL_NAMES,
   REFUSED_CHARACTERS,
   refusedMessage,
-  UNDRAWABLE_NAMES,
+  UNPRINTABLE_NAMES,
+  unprintableMessage,
 } from './support/hostile';
 import { docxProblems, docxVisibleText } from './support/strict-xml';
 
@@ -95,11 +96,12 @@ describe('bad input through the packet builder (generic-us, no server)', () => {
       );
     });
 
-    // Two names read back differently from how they are drawn and stored; both are checked below
-    // with exactly what a reader gets back.
+    // Three names read back differently from how they are drawn and stored; each is checked
+    // below with exactly what a reader gets back.
     const readsBack = ![
       LITERAL_NAMES.devanagari,
       LITERAL_NAMES['zero-width space and joiner'],
+      LITERAL_NAMES['emoji ZWJ family'],
     ].includes(name);
     if (readsBack) {
       it('reads back from the PDF page text, bidi and zero-width marks aside', async () => {
@@ -173,6 +175,23 @@ describe('bad input through the packet builder (generic-us, no server)', () => {
       expect((await pdfFieldValues(pdf)).petitionerName).toBe(name);
       expect(await pdfText(pdf)).toContain('अनीता शमार्');
     });
+
+    // Symbola draws each person of a family; the joiners between them are zero-width glyphs.
+    it('an emoji family reads back as its people, a space for each joiner', async () => {
+      const name = LITERAL_NAMES['emoji ZWJ family'];
+      const pdf = file(await build(factsWith('petitioner.name.full', name)), CONFIDENTIAL);
+      expect((await pdfFieldValues(pdf)).petitionerName).toBe(name);
+      expect(await pdfText(pdf)).toContain('Ana 👩 👩 👧');
+    });
+
+    // The font draws SARA AM as NIKHAHIT (stacked with the tone mark) and SARA AA: the page
+    // text holds the two parts, which is the vowel's compatibility decomposition (NFKC).
+    it('Thai SARA AM reads back as its two parts', async () => {
+      const name = 'น้ำฝน ทองคำ';
+      const pdf = file(await build(factsWith('petitioner.name.full', name)), CONFIDENTIAL);
+      expect((await pdfFieldValues(pdf)).petitionerName).toBe(name);
+      expect(await pdfText(pdf)).toContain(name.normalize('NFKC'));
+    });
   });
 
   describe.each(Object.entries(REFUSED_CHARACTERS))(
@@ -197,21 +216,18 @@ describe('bad input through the packet builder (generic-us, no server)', () => {
     },
   );
 
-  describe.each(Object.entries(UNDRAWABLE_NAMES))(
-    'a name no bundled font draws: %s',
-    (_label, { name, codePoint }) => {
-      it('is a valid fact, kept exactly', () => {
-        expect(parseCaseFacts(factsWith('petitioner.name.full', name)).petitioner.name.full).toBe(
-          name,
-        );
-      });
-
-      it('stops the packet with glyph_missing naming the form field and the character', async () => {
-        const err = await appErrorOf(() => build(factsWith('petitioner.name.full', name)));
-        expect(err.code).toBe(ErrorCode.GlyphMissing);
-        expect(err.message).toBe(`No font can draw ${codePoint} in petitionerName`);
+  describe.each(Object.entries(UNPRINTABLE_NAMES))(
+    'a character none of our fonts draws: %s',
+    (_label, unprintable) => {
+      it.each([
+        ['petitioner.name.full', unprintable.name],
+        ['incidents.0.narrative', `It happened. ${unprintable.name}`],
+        ['respondent.aliases', ['Joe', unprintable.name]],
+      ])('is refused in %s, naming the field and the character', async (path, value) => {
+        const err = await appErrorOf(() => parseCaseFacts(factsWith(path, value)));
+        expect(err.code).toBe(ErrorCode.ValidationFailed);
         expect(err.details).toEqual([
-          expect.objectContaining({ field: 'petitionerName', codePoint }),
+          { field: path, rule: 'printableText', message: unprintableMessage(path, unprintable) },
         ]);
       });
     },

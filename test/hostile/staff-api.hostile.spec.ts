@@ -6,7 +6,7 @@ import { TestApp, createTestApp } from '../support/app';
 import { binaryParser } from '../support/binary';
 import { TEST_DB_KIND } from '../support/database';
 import { fixture } from '../support/fixtures';
-import { pdfFieldValues } from '../support/pdf-reading';
+import { pdfFieldValues, pdfText } from '../support/pdf-reading';
 import { StaffApi, staffApi } from '../support/staff';
 import {
   expectNoLeak,
@@ -16,6 +16,8 @@ import {
   REFUSED_CHARACTERS,
   refusedMessage,
   SENTINEL_NAME,
+  UNPRINTABLE_NAMES,
+  unprintableMessage,
 } from './support/hostile';
 import { docxProblems, docxVisibleText } from './support/strict-xml';
 
@@ -131,24 +133,55 @@ describe(`staff API with bad input (${TEST_DB_KIND})`, () => {
     });
   });
 
-  it('a name no font draws is stored, and generating answers 422 glyph_missing naming the form field', async () => {
-    const id = await createCase(factsWith('petitioner.name.full', '김민지'));
-    const res = await api.post(`/cases/${id}/packets`);
-    expect(res.status).toBe(422);
-    expect(res.body).toEqual({
-      code: 'glyph_missing',
-      message: 'No font can draw U+AE40 in petitionerName',
-      details: [
-        {
-          field: 'petitionerName',
-          message: 'character U+AE40 (김) cannot be drawn by any available font',
-          codePoint: 'U+AE40',
-          character: '김',
-        },
-      ],
+  describe('a character none of our fonts draws is refused before anything is made', () => {
+    it.each(Object.entries(UNPRINTABLE_NAMES))(
+      '%s in a name (POST), naming the field and the character',
+      async (_l, unprintable) => {
+        const res = await create(factsWith('respondent.name.full', unprintable.name));
+        expectRefused(res, 400, 'validation_failed', ['facts.respondent.name.full']);
+        expect(res.body.details).toEqual([
+          {
+            field: 'facts.respondent.name.full',
+            rule: 'printableText',
+            message: unprintableMessage('facts.respondent.name.full', unprintable),
+          },
+        ]);
+      },
+    );
+
+    it('an emoji in a narrative edit (PUT) is refused, and the case keeps its facts', async () => {
+      const unprintable = UNPRINTABLE_NAMES['emoji newer than the emoji font'];
+      const id = await createCase(fixture('minimal'));
+      const res = await api
+        .put(`/cases/${id}`)
+        .send({ facts: factsWith('incidents.0.narrative', `He sent ${unprintable.name}`) });
+      expectRefused(res, 400, 'validation_failed', ['facts.incidents.0.narrative']);
+      expect(res.body.details[0].message).toBe(
+        unprintableMessage('facts.incidents.0.narrative', unprintable),
+      );
+      const stored = await api.get(`/cases/${id}`).expect(200);
+      expect(stored.body.facts.incidents[0].narrative).toBe(
+        (fixture('minimal') as { incidents: { narrative: string }[] }).incidents[0].narrative,
+      );
+      expect((await api.get(`/cases/${id}/packets`).expect(200)).body).toEqual([]);
     });
-    expectNoLeak(res.text);
-    expect((await api.get(`/cases/${id}/packets`).expect(200)).body).toEqual([]);
+
+    it('Korean, Thai and emoji names generate a packet that prints them', async () => {
+      const facts = factsWith('petitioner.name.full', LITERAL_NAMES.korean);
+      factsWith('respondent.name.full', LITERAL_NAMES.thai, facts);
+      factsWith('incidents.0.narrative', `He wrote ${LITERAL_NAMES['emoji skin tone']}`, facts);
+      const id = await createCase(facts);
+      const packet = (await api.post(`/cases/${id}/packets`).expect(201)).body as {
+        links: { files: Record<string, string> };
+      };
+      const get = (url: string) => api.get(url).buffer(true).parse(binaryParser).expect(200);
+      const form = (await get(packet.links.files['03-confidential-information.pdf']))
+        .body as Buffer;
+      expect(await pdfFieldValues(form)).toMatchObject({ petitionerName: LITERAL_NAMES.korean });
+      expect(await pdfText(form)).toContain(LITERAL_NAMES.korean);
+      const service = (await get(packet.links.files['04-service-information.pdf'])).body as Buffer;
+      expect(await pdfText(service)).toContain(LITERAL_NAMES.thai);
+    });
   });
 
   describe('refused input names the field', () => {

@@ -1,3 +1,5 @@
+import { FontLibrary } from '../../rendering/pdf/font-library';
+
 /**
  * Characters that typed text may not hold, because no court document can carry them as typed:
  * XML 1.0 (every DOCX part) has no way to write C0 controls other than tab and line breaks, nor
@@ -51,4 +53,28 @@ export function findForbiddenCharacter(text: string): ForbiddenCharacter | undef
 /** The sentence a validation error uses, after the field's name. */
 export function forbiddenCharacterMessage(found: ForbiddenCharacter): string {
   return `contains ${found.codePoint}, ${found.reason}, which a court document cannot show`;
+}
+
+export interface UnprintableCharacter {
+  /** `U+1F600` */
+  codePoint: string;
+  /** The character itself, so a person sees which one to take out. */
+  character: string;
+}
+
+/**
+ * The first character of `text` that none of the fonts the court forms are printed with can
+ * draw (an emoji newer than the emoji font, a script no installed font covers), if any.
+ * Refusing it here, naming the field, keeps it from failing the packet after the facts were
+ * accepted, or from being left out of a form.
+ */
+export function findUnprintableCharacter(text: string): UnprintableCharacter | undefined {
+  const character = FontLibrary.shared().firstUndrawable(text);
+  if (character === undefined) return undefined;
+  return { codePoint: label(character.codePointAt(0) ?? 0), character };
+}
+
+/** The sentence a validation error uses, after the field's name. */
+export function unprintableCharacterMessage(found: UnprintableCharacter): string {
+  return `contains a character that cannot be printed on the court's forms: ${found.character} (${found.codePoint})`;
 }

@@ -13,7 +13,12 @@ import {
   buildMessage,
 } from 'class-validator';
 import { isCalendarDate, todayIso } from './calendar-date';
-import { findForbiddenCharacter, forbiddenCharacterMessage } from './text-characters';
+import {
+  findForbiddenCharacter,
+  findUnprintableCharacter,
+  forbiddenCharacterMessage,
+  unprintableCharacterMessage,
+} from './text-characters';
 
 /** Composite validators, so DTOs read as a list of intentions. */
 
@@ -64,6 +69,31 @@ export function WritableText(options?: ValidationOptions) {
   );
 }
 
+/** Text the court forms' fonts can print (see text-characters.ts); other types pass. */
+export function PrintableText(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'printableText',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value !== 'string' || findUnprintableCharacter(value) === undefined,
+        defaultMessage: (args) => {
+          // With `each`, the value is the whole list: name the first item that fails.
+          const texts: unknown[] = Array.isArray(args?.value) ? args.value : [args?.value];
+          const found = texts
+            .map((t) => (typeof t === 'string' ? findUnprintableCharacter(t) : undefined))
+            .find((f) => f !== undefined);
+          const what = found
+            ? unprintableCharacterMessage(found)
+            : "contains a character that cannot be printed on the court's forms";
+          return `${args?.property ?? 'text'} ${what}`;
+        },
+      },
+    },
+    options,
+  );
+}
+
 /** A required line of text: trimmed non-empty, bounded. */
 export function Text(max: number, options: { optional?: boolean } = {}): PropertyDecorator {
   return (target, key) => {
@@ -72,6 +102,7 @@ export function Text(max: number, options: { optional?: boolean } = {}): Propert
     if (!options.optional) MinLength(1)(target, key);
     MaxLength(max)(target, key);
     WritableText()(target, key);
+    PrintableText()(target, key);
   };
 }
 
@@ -84,6 +115,7 @@ export function TextList(maxItems: number, maxLength: number): PropertyDecorator
     IsString({ each: true })(target, key);
     MaxLength(maxLength, { each: true })(target, key);
     WritableText({ each: true })(target, key);
+    PrintableText({ each: true })(target, key);
   };
 }
 

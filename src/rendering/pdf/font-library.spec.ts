@@ -11,6 +11,9 @@ describe('FontLibrary', () => {
     ['李小龍', 'sc'],
     ['محمد', 'arabic'],
     ['דוד כהן', 'hebrew'],
+    ['สมชาย ใจดี', 'thai'],
+    ['김민지 박서준', 'korean'],
+    ['😀🔪', 'symbols'],
   ])('draws all of %s with one face', (text, face) => {
     expect(library.runsFor(text, 'name').map((r) => r.face.id)).toEqual([face]);
   });
@@ -43,6 +46,51 @@ describe('FontLibrary', () => {
       ['sc', '李小龍 and '],
       ['arabic', 'محمد'],
     ]);
+  });
+
+  it('goes back to Noto Sans after an emoji: Symbola draws Latin in a serif of its own', () => {
+    const runs = library.runsFor('Ana 👍🏽 and 👩\u200d👧 ok', 'text');
+    expect(runs.map((r) => [r.face.id, r.text])).toEqual([
+      ['latin', 'Ana '],
+      ['symbols', '👍🏽'],
+      ['latin', ' and '],
+      ['symbols', '👩\u200d👧'],
+      ['latin', ' ok'],
+    ]);
+  });
+
+  it('leaves out a variation selector the face has no glyph for', () => {
+    const runs = library.lineRuns('1\ufe0f\u20e3 ❤\ufe0f', 'text');
+    expect(runs.map((r) => [r.face.id, r.text])).toEqual([
+      ['latin', '1'],
+      ['symbols', '\u20e3'],
+      ['latin', ' '],
+      ['symbols', '❤\ufe0f'],
+    ]);
+  });
+
+  it.each([
+    ['Nguyễn Thị Hằng', undefined],
+    ['김민지 สมชาย 李 👩\u200d👩\u200d👧 ❤\ufe0f', undefined],
+    ['Jose\u0301', undefined],
+    ['Ana 🥲', '🥲'],
+    ['አበበ', 'አ'],
+    ['Ana \u{E000}', '\u{E000}'],
+  ])('finds the first character no face draws in %s', (text, found) => {
+    expect(library.firstUndrawable(text)).toBe(found);
+  });
+
+  it('ties every Thai glyph to its own characters, whichever word is shaped first', () => {
+    const face = library.runsFor('ค่ำ', 'text')[0].face;
+    const textOf = (word: string) =>
+      face.shaper
+        .shape(word)
+        .glyphs.map((g) => String.fromCodePoint(...(face.font.getGlyph(g)?.codePoints ?? [])))
+        .join('');
+    // ค่ำ stacks the tone mark on the nikhahit of ำ; measuring it must not untie ที่'s tone mark.
+    expect(textOf('ค่ำ')).toBe('ค่ำ'.normalize('NFKC'));
+    expect(textOf('ที่')).toBe('ที่');
+    expect(textOf('น้ำ')).toBe('น้ำ'.normalize('NFKC'));
   });
 
   it('ignores invisible format characters when choosing a face', () => {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as fontkit from '@cantoo/fontkit';
 import type { Font as FontkitFont } from '@cantoo/fontkit';
@@ -12,18 +12,28 @@ import { TrueTypeFile } from './truetype-subset';
 /** What `PDFDocument.registerFontkit` takes (pdf-lib does not export the type by name). */
 type Fontkit = Parameters<PDFDocument['registerFontkit']>[0];
 
-/** The faces we ship, in the order a string tries them. */
-export type FaceId = 'latin' | 'sc' | 'arabic' | 'hebrew';
+/** The faces we draw with, in the order a string tries them. */
+export type FaceId = 'latin' | 'sc' | 'arabic' | 'hebrew' | 'thai' | 'korean' | 'symbols';
+
+/** How a face stores its outlines: a PDF embeds TrueType and CFF programs differently. */
+export type Outlines = 'truetype' | 'cff';
+
+/** A face's program, cut down to the glyphs one document draws. */
+export interface FontProgram {
+  /** `newIds` maps original glyph ids to the subset's; glyph 0 stays 0. */
+  subset(glyphs: number[]): { font: Uint8Array; newIds: Map<number, number> };
+}
 
 export interface FontFace {
   id: FaceId;
-  /** The TTF as read from disk: also the key the caching fontkit recognises. */
+  /** The file as read from disk: also the key the caching fontkit recognises. */
   bytes: Uint8Array;
   font: FontkitFont;
   /** Shapes and measures text with this face, remembering the words it has seen. */
   shaper: FaceShaper;
-  /** The file's tables, for subsetting. */
-  file: TrueTypeFile;
+  outlines: Outlines;
+  /** The face's program, for subsetting. */
+  file: FontProgram;
   /** Whether the face maps a code point to a glyph (remembered: layout asks per character). */
   covers: (codePoint: number) => boolean;
 }
@@ -36,38 +46,95 @@ export interface TextRun {
 
 interface FaceSource {
   id: FaceId;
-  pkg: string;
-  file: string;
+  /** Where the file is, or undefined when it is not installed. */
+  path: () => string | undefined;
+  outlines: Outlines;
+  /** The face to take from a file that holds several (a `.ttc` collection). */
+  postscriptName?: string;
+}
+
+/** A font shipped in an npm package: resolved through it, so it is found wherever node_modules is. */
+function packageFont(pkg: string, file: string): () => string {
+  return () => join(dirname(require.resolve(`${pkg}/package.json`)), file);
+}
+
+/** Where Debian (and most Linux distributions) install font packages. */
+const SYSTEM_FONT_DIRS = ['/usr/share/fonts', '/usr/local/share/fonts'];
+
+/**
+ * A font from a Debian package that scripts/setup.sh installs. The scripts it serves are refused
+ * (naming the field) rather than drawn where the package is missing.
+ */
+function systemFont(file: string): () => string | undefined {
+  return () => SYSTEM_FONT_DIRS.map((d) => join(d, file)).find((p) => existsSync(p));
 }
 
 const FACE_SOURCES: FaceSource[] = [
-  { id: 'latin', pkg: '@expo-google-fonts/noto-sans', file: '400Regular/NotoSans_400Regular.ttf' },
+  {
+    id: 'latin',
+    path: packageFont('@expo-google-fonts/noto-sans', '400Regular/NotoSans_400Regular.ttf'),
+    outlines: 'truetype',
+  },
   {
     id: 'sc',
-    pkg: '@expo-google-fonts/noto-sans-sc',
-    file: '400Regular/NotoSansSC_400Regular.ttf',
+    path: packageFont('@expo-google-fonts/noto-sans-sc', '400Regular/NotoSansSC_400Regular.ttf'),
+    outlines: 'truetype',
   },
   {
     id: 'arabic',
-    pkg: '@expo-google-fonts/noto-sans-arabic',
-    file: '400Regular/NotoSansArabic_400Regular.ttf',
+    path: packageFont(
+      '@expo-google-fonts/noto-sans-arabic',
+      '400Regular/NotoSansArabic_400Regular.ttf',
+    ),
+    outlines: 'truetype',
   },
   {
     id: 'hebrew',
-    pkg: '@expo-google-fonts/noto-sans-hebrew',
-    file: '400Regular/NotoSansHebrew_400Regular.ttf',
+    path: packageFont(
+      '@expo-google-fonts/noto-sans-hebrew',
+      '400Regular/NotoSansHebrew_400Regular.ttf',
+    ),
+    outlines: 'truetype',
+  },
+  // fonts-noto-core
+  {
+    id: 'thai',
+    path: systemFont('truetype/noto/NotoSansThai-Regular.ttf'),
+    outlines: 'truetype',
+  },
+  // fonts-noto-cjk: Hangul. Noto Sans SC above has none, and Noto Sans CJK ships only as CFF.
+  {
+    id: 'korean',
+    path: systemFont('opentype/noto/NotoSansCJK-Regular.ttc'),
+    outlines: 'cff',
+    postscriptName: 'NotoSansCJKkr-Regular',
+  },
+  // fonts-symbola: emoji (to Unicode 9) and symbols in black and white, the only emoji font a
+  // PDF can embed (Noto Color Emoji is bitmaps). Sequences are drawn a character at a time: a
+  // family as its people, a flag as its two letters, a skin tone as a swatch beside the hand.
+  {
+    id: 'symbols',
+    path: systemFont('truetype/ancient-scripts/Symbola_hint.ttf'),
+    outlines: 'truetype',
   },
 ];
 
-const BOLD_SOURCE = {
-  pkg: '@expo-google-fonts/noto-sans',
-  file: '700Bold/NotoSans_700Bold.ttf',
+const BOLD_SOURCE: FaceSource = {
+  id: 'latin',
+  path: packageFont('@expo-google-fonts/noto-sans', '700Bold/NotoSans_700Bold.ttf'),
+  outlines: 'truetype',
 };
 
 /** C0 (but tab and newline), DEL and C1 controls: PDF text cannot show them. */
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/gu;
-/** Invisible format characters (ZWJ, bidi marks, BOM, soft hyphen): no glyph needed. */
-const FORMAT_CHAR = /^\p{Cf}$/u;
+/**
+ * Characters that need no glyph: invisible format characters (ZWJ, bidi marks, BOM, soft
+ * hyphen) and variation selectors, which only ask for a style of the character before them
+ * (U+FE0F: emoji style) that our faces draw in the one style they have.
+ */
+const INVISIBLE_CHAR = /^[\p{Cf}\u{fe00}-\u{fe0f}\u{e0100}-\u{e01ef}]$/u;
+/** Text Noto Sans draws whole, with no face to look up: printable ASCII, tabs and line ends. */
+const PLAIN_ASCII = /^[\t\n\r\u0020-\u007e]*$/;
 
 /**
  * Makes user text safe to lay out: one canonical form (so `ễ` decomposed into e + marks still
@@ -99,36 +166,40 @@ function glyphMissing(field: string, cp: number): AppError {
   ]);
 }
 
-const formatChars = new Map<string, boolean>();
+const invisibleChars = new Map<string, boolean>();
 
-function isFormatChar(char: string): boolean {
-  // Below U+00AD (the soft hyphen) no character is a format character.
+function isInvisible(char: string): boolean {
+  // Below U+00AD (the soft hyphen) no character is invisible.
   if (char.charCodeAt(0) < 0xad) return false;
-  let is = formatChars.get(char);
+  let is = invisibleChars.get(char);
   if (is === undefined) {
-    is = FORMAT_CHAR.test(char);
-    formatChars.set(char, is);
+    is = INVISIBLE_CHAR.test(char);
+    invisibleChars.set(char, is);
   }
   return is;
 }
 
 function needsGlyph(char: string): boolean {
-  return char !== '\n' && !isFormatChar(char);
+  return char !== '\n' && !isInvisible(char);
 }
 
-function loadFontFile(pkg: string, file: string): Uint8Array {
-  // Resolved through the package so the service runs wherever node_modules lives.
-  const root = dirname(require.resolve(`${pkg}/package.json`));
-  return new Uint8Array(readFileSync(join(root, file)));
+/** One face of a file (a collection holds several), as fontkit reads it. */
+function openFace(bytes: Uint8Array, postscriptName?: string): FontkitFont {
+  const parsed = fontkit.create(bytes);
+  const face = 'hasGlyphForCodePoint' in parsed ? parsed : parsed.getFont(postscriptName ?? '');
+  if (!face || (postscriptName !== undefined && face.postscriptName !== postscriptName)) {
+    throw new AppError(
+      ErrorCode.Internal,
+      `A font file does not hold the face ${postscriptName ?? '(a single face)'}`,
+    );
+  }
+  return face;
 }
 
 function parseFace(bytes: Uint8Array): FontkitFont {
-  const parsed = fontkit.create(bytes);
-  if (!('hasGlyphForCodePoint' in parsed)) {
-    throw new AppError(ErrorCode.Internal, 'A bundled font is a collection, not a single face');
-  }
-  primeGlyphCodePoints(parsed);
-  return parsed;
+  const face = openFace(bytes);
+  primeGlyphCodePoints(face);
+  return face;
 }
 
 /**
@@ -156,40 +227,108 @@ function primeGlyphCodePoints(font: FontkitFont): void {
   }
 }
 
-function makeFace(id: FaceId, bytes: Uint8Array): FontFace {
-  const font = parseFace(bytes);
-  const coverage = new Map<number, boolean>();
-  const covers = (cp: number) => {
-    let has = coverage.get(cp);
-    if (has === undefined) {
-      has = font.hasGlyphForCodePoint(cp);
-      coverage.set(cp, has);
-    }
-    return has;
-  };
-  return { id, bytes, font, shaper: new FaceShaper(font), file: new TrueTypeFile(bytes), covers };
+/** A CFF program, subset by fontkit (our own subsetter copies TrueType outlines only). */
+class CffProgram implements FontProgram {
+  constructor(private readonly font: FontkitFont) {}
+
+  subset(glyphs: number[]): { font: Uint8Array; newIds: Map<number, number> } {
+    const subset = this.font.createSubset();
+    // fontkit numbers glyph 0 first, then each glyph in the order it is included.
+    const newIds = new Map<number, number>([[0, 0]]);
+    for (const g of glyphs) if (!newIds.has(g)) newIds.set(g, subset.includeGlyph(g));
+    return { font: subset.encode(), newIds };
+  }
 }
 
 /**
- * The Unicode fonts every PDF is drawn with, parsed once per process. Noto Sans SC alone is
- * 10 MB; parsing it per document would cost more than the fill itself.
+ * A face read on first need: most text never needs the faces after Noto Sans, and the Korean
+ * one is read from a 19 MB collection. Whether the face covers a character needs only its cmap;
+ * shaping needs every glyph tied to its character first (see primeGlyphCodePoints), which is
+ * done once, when the face is first drawn with.
+ */
+class FaceSlot {
+  private opened: { bytes: Uint8Array; font: FontkitFont } | null | undefined;
+  private readonly coverage = new Map<number, boolean>();
+  private ready: FontFace | undefined;
+
+  constructor(
+    private readonly source: FaceSource,
+    private readonly onOpen: (bytes: Uint8Array, font: FontkitFont) => void,
+  ) {}
+
+  /** Whether the face maps the code point; false when its font is not installed. */
+  readonly covers = (cp: number): boolean => {
+    let has = this.coverage.get(cp);
+    if (has === undefined) {
+      has = this.open()?.font.hasGlyphForCodePoint(cp) ?? false;
+      this.coverage.set(cp, has);
+    }
+    return has;
+  };
+
+  /** The face, ready to shape, measure and subset; undefined when it is not installed. */
+  face(): FontFace | undefined {
+    if (this.ready) return this.ready;
+    const opened = this.open();
+    if (!opened) return undefined;
+    const { bytes, font } = opened;
+    primeGlyphCodePoints(font);
+    const { id, outlines } = this.source;
+    const file = outlines === 'cff' ? new CffProgram(font) : new TrueTypeFile(bytes);
+    const shaper = new FaceShaper(font, openFace(bytes, this.source.postscriptName));
+    this.ready = { id, bytes, font, shaper, outlines, file, covers: this.covers };
+    return this.ready;
+  }
+
+  private open(): { bytes: Uint8Array; font: FontkitFont } | null {
+    if (this.opened !== undefined) return this.opened;
+    const path = this.source.path();
+    if (path === undefined) {
+      this.opened = null;
+      return null;
+    }
+    const bytes = new Uint8Array(readFileSync(path));
+    const font = openFace(bytes, this.source.postscriptName);
+    this.onOpen(bytes, font);
+    this.opened = { bytes, font };
+    return this.opened;
+  }
+}
+
+/**
+ * The Unicode fonts every PDF is drawn with, each read at most once per process, on first need.
+ * Noto Sans SC alone is 10 MB; parsing it per document would cost more than the fill itself.
  */
 export class FontLibrary {
   private static instance: FontLibrary | undefined;
 
-  readonly faces: readonly FontFace[];
-  readonly bold: FontFace;
+  private readonly slots: FaceSlot[];
+  private readonly boldSlot: FaceSlot;
   private readonly parsed = new Map<Uint8Array, FontkitFont>();
 
   private constructor() {
-    this.faces = FACE_SOURCES.map((s) => makeFace(s.id, loadFontFile(s.pkg, s.file)));
-    this.bold = makeFace('latin', loadFontFile(BOLD_SOURCE.pkg, BOLD_SOURCE.file));
-    for (const face of [...this.faces, this.bold]) this.parsed.set(face.bytes, face.font);
+    const remember = (bytes: Uint8Array, font: FontkitFont) => this.parsed.set(bytes, font);
+    this.slots = FACE_SOURCES.map((s) => new FaceSlot(s, remember));
+    this.boldSlot = new FaceSlot(BOLD_SOURCE, remember);
   }
 
   static shared(): FontLibrary {
     FontLibrary.instance ??= new FontLibrary();
     return FontLibrary.instance;
+  }
+
+  /** Noto Sans: the face whose line metrics every line is laid out with at least. */
+  get latin(): FontFace {
+    return required(this.slots[0].face(), 'Noto Sans');
+  }
+
+  get bold(): FontFace {
+    return required(this.boldSlot.face(), 'Noto Sans Bold');
+  }
+
+  /** Every installed face, in the order a string tries them (reads them all). */
+  get faces(): readonly FontFace[] {
+    return this.slots.flatMap((slot) => slot.face() ?? []);
   }
 
   /**
@@ -201,21 +340,53 @@ export class FontLibrary {
   };
 
   /**
+   * The first character of `text` that no face draws, as layout will meet it (composed, with
+   * invisible characters set aside), or undefined when every character can be drawn. Reads
+   * only the cmaps of the faces it has to try.
+   */
+  firstUndrawable(text: string): string | undefined {
+    if (PLAIN_ASCII.test(text)) return undefined;
+    for (const char of cleanText(text)) {
+      if (!needsGlyph(char)) continue;
+      const cp = char.codePointAt(0) ?? 0;
+      if (!this.slots.some((slot) => slot.covers(cp))) return char;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether `char` continues a run drawn with `face`: staying in the current face keeps spaces
+   * and punctuation inside their run. Symbola draws Latin letters and digits too, in a serif of
+   * its own, so after an emoji the text goes back to the face it would start a run with.
+   */
+  private joins(face: FontFace, char: string): boolean {
+    if (!needsGlyph(char)) return true;
+    if (!hasGlyph(face, char)) return false;
+    return face.id !== 'symbols' || this.faceFor(char) === face;
+  }
+
+  /** The first face (`first`, then ours in order) that draws `char`. */
+  private faceFor(char: string, first?: FontFace): FontFace | undefined {
+    if (first && hasGlyph(first, char)) return first;
+    const cp = char.codePointAt(0);
+    if (cp === undefined) return undefined;
+    return this.slots.find((slot) => slot.covers(cp))?.face();
+  }
+
+  /**
    * Splits `text` into runs, each drawn with a face that covers it; spaces, digits and
    * punctuation stay in the run they are in; `first` (e.g. the bold face) is tried before the
    * others. GlyphMissing when no face covers a character.
    */
   runsFor(text: string, field: string, first?: FontFace): TextRun[] {
-    const faces = first ? [first, ...this.faces] : this.faces;
     const runs: TextRun[] = [];
     for (const char of text) {
       const current = runs.at(-1);
-      // Staying in the current face keeps spaces and punctuation inside their run.
-      if (current && (!needsGlyph(char) || hasGlyph(current.face, char))) {
+      if (current && this.joins(current.face, char)) {
         current.text += char;
         continue;
       }
-      const face = needsGlyph(char) ? faces.find((f) => hasGlyph(f, char)) : faces[0];
+      const face = needsGlyph(char) ? this.faceFor(char, first) : (first ?? this.latin);
       if (!face) throw glyphMissing(field, char.codePointAt(0) ?? 0);
       runs.push({ face, text: char });
     }
@@ -230,20 +401,19 @@ export class FontLibrary {
    * digits inside a number) is drawn a character at a time, in the right order.
    */
   lineRuns(text: string, field: string, first?: FontFace): TextRun[] {
-    const faces = first ? [first, ...this.faces] : this.faces;
     const chars = [...text];
     const levels = bidiLevels(chars);
     const runs: (TextRun & { level: number })[] = [];
     chars.forEach((char, i) => {
       const current = runs.at(-1);
       const sameLevel = current !== undefined && current.level === levels[i];
-      if (current && sameLevel && (!needsGlyph(char) || hasGlyph(current.face, char))) {
+      if (current && sameLevel && this.joins(current.face, char)) {
         current.text += char;
         return;
       }
       const face = needsGlyph(char)
-        ? faces.find((f) => hasGlyph(f, char))
-        : (faces.find((f) => hasGlyph(f, char)) ?? faces[0]);
+        ? this.faceFor(char, first)
+        : (this.faceFor(char, first) ?? first ?? this.latin);
       if (!face) throw glyphMissing(field, char.codePointAt(0) ?? 0);
       runs.push({ face, text: char, level: levels[i] });
     });
@@ -256,10 +426,15 @@ export class FontLibrary {
     });
   }
 
-  /** Removes invisible format characters the chosen face has no glyph for. */
+  /** Removes invisible characters the chosen face has no glyph for. */
   dropUndrawable(text: string, face: FontFace): string {
-    return [...text].filter((c) => !isFormatChar(c) || hasGlyph(face, c)).join('');
+    return [...text].filter((c) => !isInvisible(c) || hasGlyph(face, c)).join('');
   }
+}
+
+function required(face: FontFace | undefined, name: string): FontFace {
+  if (!face) throw new AppError(ErrorCode.Internal, `The bundled font ${name} is missing`);
+  return face;
 }
 
 /**

@@ -72,7 +72,17 @@ export class FaceShaper {
   private readonly unknownScript: string;
   private readonly extents = new Map<number, { maxY: number; minY: number }>();
 
-  constructor(private readonly font: FontkitFont) {
+  /**
+   * `outlines` is a second reading of the same face, used only to measure glyphs. Measuring a
+   * composite glyph creates its components in fontkit's glyph cache with no characters; in the
+   * face used for layout, a component drawn later on its own would then have no text in the
+   * PDF and vanish from the copy (Thai: the small ่ drawn over ี is a component of the glyph
+   * that stacks ่ on the nikhahit of ำ).
+   */
+  constructor(
+    private readonly font: FontkitFont,
+    private readonly outlines: FontkitFont = font,
+  ) {
     this.unknownScript = scriptKey(font.layout(' ').script);
   }
 
@@ -183,11 +193,12 @@ export class FaceShaper {
     let maxY = 0;
     let minY = 0;
     for (const glyph of run) {
+      this.untieSplitVowel(glyph);
       glyphs.push(glyph.id);
       advance += glyph.advanceWidth;
       let extent = this.extents.get(glyph.id);
       if (!extent) {
-        const box = glyph.bbox;
+        const box = (this.outlines.getGlyph(glyph.id) ?? glyph).bbox;
         // An empty outline (a space) reports infinite bounds: it reaches nowhere.
         extent = Number.isFinite(box.maxY)
           ? { maxY: box.maxY, minY: box.minY }
@@ -198,6 +209,24 @@ export class FaceShaper {
       minY = Math.min(minY, extent.minY);
     }
     return { glyphs, advance, maxY, minY, rtl, space: /^\s+$/u.test(text) };
+  }
+
+  /**
+   * fontkit hands both pieces of a split vowel all of its characters. The tail keeps its own
+   * glyph, already tied to its own character (see primeGlyphCodePoints), but a glyph first met
+   * through the split (the nikhahit joined with the tone mark stacked on it) would copy as the
+   * whole vowel, and the page text would show SARA AA twice. Such a glyph stands for its top.
+   */
+  private untieSplitVowel(glyph: Glyph): void {
+    const cps = glyph.codePoints;
+    const n = cps.length;
+    if (n < 2) return;
+    for (const [vowel, top, tail] of SPLIT_VOWELS) {
+      if (cps[n - 2] !== top || cps[n - 1] !== tail) continue;
+      const own = this.font.hasGlyphForCodePoint(vowel) && this.font.glyphForCodePoint(vowel);
+      if (!own || own.id !== glyph.id) glyph.codePoints = cps.slice(0, -1);
+      return;
+    }
   }
 
   /** The script fontkit picks for a string: that of its first character of a definite script. */
@@ -214,6 +243,15 @@ export class FaceShaper {
     return this.unknownScript;
   }
 }
+
+/**
+ * Vowels a font draws in two pieces, as [vowel, top piece, tail]: Thai SARA AM (U+0E33) is drawn
+ * as NIKHAHIT above and SARA AA after, and Lao AM alike.
+ */
+const SPLIT_VOWELS: readonly (readonly [number, number, number])[] = [
+  [0x0e33, 0x0e4d, 0x0e32],
+  [0x0eb3, 0x0ecd, 0x0eb2],
+];
 
 /** Some scripts have two tags (new and old Indic shaping); fontkit takes and returns a list. */
 function scriptKey(script: GlyphRun['script']): string {

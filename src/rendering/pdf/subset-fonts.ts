@@ -67,6 +67,8 @@ export class SubsetFonts {
         [...glyphSet].sort((a, b) => a - b),
       );
       const [type0, cid, descriptor, file, toUnicode] = [1, 2, 3, 4, 5].map(() => allocate());
+      // A CFF subset's own charset numbers its glyphs as CIDs; a TrueType one needs the map.
+      const cff = face.outlines === 'cff';
       objects.push(
         textObject(
           type0,
@@ -75,12 +77,18 @@ export class SubsetFonts {
         ),
         textObject(
           cid,
-          `<< /Type /Font /Subtype /CIDFontType2 /BaseFont ${data.baseFont} ` +
+          `<< /Type /Font /Subtype /${cff ? 'CIDFontType0' : 'CIDFontType2'} ` +
+            `/BaseFont ${data.baseFont} ` +
             '/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> ' +
-            `/FontDescriptor ${ref(descriptor)} /W ${data.widths} /CIDToGIDMap /Identity >>`,
+            `/FontDescriptor ${ref(descriptor)} /W ${data.widths}` +
+            `${cff ? '' : ' /CIDToGIDMap /Identity'} >>`,
         ),
         textObject(descriptor, descriptorOf(face, data.baseFont, ref(file))),
-        flateStreamObject(file, ` /Length1 ${data.fontLength}`, data.fontFile),
+        flateStreamObject(
+          file,
+          cff ? ' /Subtype /CIDFontType0C' : ` /Length1 ${data.fontLength}`,
+          data.fontFile,
+        ),
         flateStreamObject(toUnicode, '', data.toUnicode),
       );
       placed.set(face, { resource: `F${index++}`, objectNumber: type0, newIds: data.newIds });
@@ -192,6 +200,6 @@ function descriptorOf(face: FontFace, baseFont: string, fontFile: string): strin
     `<< /Type /FontDescriptor /FontName ${baseFont} /Flags 4 /FontBBox [${bbox.join(' ')}] ` +
     `/ItalicAngle ${num(f.italicAngle)} /Ascent ${num(f.ascent * scale)} ` +
     `/Descent ${num(f.descent * scale)} /CapHeight ${num((f.capHeight || f.ascent) * scale)} ` +
-    `/StemV 80 /FontFile2 ${fontFile} >>`
+    `/StemV 80 /${face.outlines === 'cff' ? 'FontFile3' : 'FontFile2'} ${fontFile} >>`
   );
 }

@@ -125,7 +125,7 @@ export function layoutChoice(field: LayoutTarget, option: string, library: FontL
   const text = prepareText(option, field.spec, library, field.name);
   const fit: Fit = new Map();
   const runs = library.lineRuns(text, field.name);
-  const metrics = metricsOf(runs, library.faces[0]);
+  const metrics = metricsOf(runs, library.latin);
   for (const widget of field.widgets) {
     const inner = innerBox(widget, field.spec);
     const layout =
@@ -164,7 +164,7 @@ function layoutField(
   // Drawing order: lines are shaped as they are drawn, right-to-left stretches included.
   const shaper = (t: string) => library.lineRuns(t, name);
   const runs = shaper(text);
-  const metrics = metricsOf(runs, library.faces[0]);
+  const metrics = metricsOf(runs, library.latin);
   const unitWidths = new Map<string, number>();
   const measure: Measure = {
     shape: shaper,

@@ -26,21 +26,31 @@ export function factsWith(path: string, value: unknown, base: Facts = fixture('m
 }
 
 /**
- * Names and text the service must print exactly as typed. Every one of them is drawn by the
- * bundled fonts (Noto Sans, Noto Sans SC, Noto Sans Arabic, Noto Sans Hebrew).
+ * Names and text the service must print exactly as typed. Every one of them is drawn by our
+ * fonts: Noto Sans, Noto Sans SC, Noto Sans Arabic and Noto Sans Hebrew (bundled), Noto Sans
+ * Thai, Noto Sans CJK KR and Symbola (Debian packages scripts/setup.sh installs).
  */
 export const LITERAL_NAMES: Record<string, string> = {
   vietnamese: 'Nguyễn Thị Hằng',
   chinese: '李小龍',
+  korean: '김민지',
   cyrillic: 'Олександр Шевченко',
   devanagari: 'अनीता शर्मा',
+  thai: 'สมชาย ใจดี',
   arabic: 'محمد حامد',
   hebrew: 'דוד כהן',
   'hebrew with RLM marks': '\u200fדוד כהן\u200f',
   'Latin and Arabic with an LRM': 'Ana\u200e محمد',
   'mixed scripts': 'Ana 李 Олег محمد',
+  'mixed scripts with Hangul and Thai': 'Ana 김민지 สมชาย 李',
   'combining accents (decomposed)': 'Jose\u0301 Zoe\u0308',
   'zero-width space and joiner': 'Ana\u200bMaria Lu\u200dz',
+  // Symbola has no sequences: a family is drawn as its people, a flag as its two letters, a
+  // skin tone as a swatch after the hand; every character is there, in order.
+  'emoji ZWJ family': 'Ana 👩\u200d👩\u200d👧',
+  'emoji flag': 'Ana 🇺🇸',
+  'emoji skin tone': 'Ana 👍🏽',
+  'emoji with a variation selector': 'Ana ❤\ufe0f',
   'XML and HTML': 'Smith & <w:t> ]]> <script>alert(1)</script>',
   'docxtemplater section': '{#x}{/x}',
   'docxtemplater raw xml': '{@raw}',
@@ -49,14 +59,29 @@ export const LITERAL_NAMES: Record<string, string> = {
   mustache: '{{7*7}}',
 };
 
-/** Characters the fonts cannot draw: accepted as facts, refused when a PDF form needs them. */
-export const UNDRAWABLE_NAMES: Record<string, { name: string; codePoint: string }> = {
-  korean: { name: '김민지', codePoint: 'U+AE40' },
-  thai: { name: 'สมชาย ใจดี', codePoint: 'U+0E2A' },
-  'emoji ZWJ family': { name: 'Ana 👩‍👩‍👧', codePoint: 'U+1F469' },
-  'emoji flag': { name: 'Ana 🇺🇸', codePoint: 'U+1F1FA' },
-  'emoji skin tone': { name: 'Ana 👍🏽', codePoint: 'U+1F44D' },
+/**
+ * Characters none of our fonts draw: refused wherever facts come in, naming the field and the
+ * character, before anything is generated.
+ */
+export const UNPRINTABLE_NAMES: Record<
+  string,
+  { name: string; codePoint: string; character: string }
+> = {
+  'emoji newer than the emoji font': { name: 'Ana 🥲', codePoint: 'U+1F972', character: '🥲' },
+  'Ethiopic (no font installed for it)': {
+    name: 'አበበ በቀለ',
+    codePoint: 'U+12A0',
+    character: 'አ',
+  },
 };
+
+/** The message for an unprintable character in `field`, as every surface but the interview says it. */
+export function unprintableMessage(
+  field: string,
+  found: { codePoint: string; character: string },
+): string {
+  return `${field} contains a character that cannot be printed on the court's forms: ${found.character} (${found.codePoint})`;
+}
 
 const BIDI_REASON =
   'a direction override that would show the text in another order on some documents (right-to-left and left-to-right marks are fine)';
@@ -97,9 +122,12 @@ export function refusedMessage(
   return `${field} contains ${found.codePoint}, ${found.reason}, which a court document cannot show`;
 }
 
-/** How a text compares once canonical composition and invisible format marks are set aside. */
+/**
+ * How a text compares once canonical composition and invisible marks (format characters and
+ * variation selectors, which a face without a glyph for them leaves out) are set aside.
+ */
 export function comparable(text: string): string {
-  return text.normalize('NFC').replace(/\p{Cf}/gu, '');
+  return text.normalize('NFC').replace(/[\p{Cf}\u{fe00}-\u{fe0f}\u{e0100}-\u{e01ef}]/gu, '');
 }
 
 // ---- what an error answer may never contain -------------------------------------------------------
