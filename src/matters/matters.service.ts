@@ -91,7 +91,7 @@ export class MattersService {
    * caller allowed to see them may ask; a view with them is audited as such.
    */
   async view(ctx: StaffContext, id: string, confidential: boolean): Promise<MatterView> {
-    if (confidential) this.require(ctx, 'confidential:read', id);
+    if (confidential) await this.require(ctx, 'confidential:read', id);
     const record = await this.scoped(ctx, id, () => this.cases.require(id, this.access(ctx)));
     const facts = this.cases.factsOf(record);
     const packets = await this.packets.list(id, this.access(ctx));
@@ -122,7 +122,7 @@ export class MattersService {
     facts: CaseFacts,
     confidential: 'keep' | 'replace' = 'keep',
   ): Promise<CaseResponse> {
-    if (confidential === 'replace') this.require(ctx, 'confidential:read', id);
+    if (confidential === 'replace') await this.require(ctx, 'confidential:read', id);
     const record = await this.scoped(ctx, id, () => this.cases.require(id, this.access(ctx)));
     let submitted = facts;
     if (confidential === 'keep') {
@@ -174,7 +174,7 @@ export class MattersService {
     packetId: string,
     confidential: boolean,
   ): Promise<{ factsSha256: string | null; facts: CaseFacts; hiddenConfidentialFields: string[] }> {
-    if (confidential) this.require(ctx, 'confidential:read', caseId);
+    if (confidential) await this.require(ctx, 'confidential:read', caseId);
     const packet = await this.scoped(ctx, caseId, () =>
       this.packets.require(caseId, this.access(ctx), packetId),
     );
@@ -254,9 +254,14 @@ export class MattersService {
     return organisationAccess(ctx.principal.organisationId);
   }
 
-  private require(ctx: StaffContext, permission: 'confidential:read', caseId: string): void {
+  /** The refusal is recorded before it is answered, so no denial goes unrecorded. */
+  private async require(
+    ctx: StaffContext,
+    permission: 'confidential:read',
+    caseId: string,
+  ): Promise<void> {
     if (ctx.principal.permissions.has(permission)) return;
-    void this.record(ctx, 'access.denied', caseId, permission, 'denied');
+    await this.record(ctx, 'access.denied', caseId, permission, 'denied');
     throw notPermitted();
   }
 
