@@ -1,15 +1,14 @@
-import { Controller, Get, Param, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { Readable } from 'node:stream';
-import { CurrentPrincipal, RequirePermission } from '../accounts/permission.guard';
-import type { Principal } from '../accounts/principal';
+import { RequirePermission } from '../accounts/permission.guard';
 import { CaseFacts } from '../case-facts/case-facts.dto';
 import { EntityIdPipe } from '../common/validation/entity-id.pipe';
 import { MatterViewQuery } from './matter.dto';
 import { PacketResponse } from '../packets/packet.dto';
 import { MattersService, PacketDownload } from './matters.service';
-import { staffContext } from './staff-context';
+import { CurrentStaff, StaffContext } from './staff-context';
 
 /** Packets of a case. Downloads carry neutral file names and are never cached. */
 @ApiTags('packets')
@@ -21,97 +20,84 @@ export class PacketsController {
   @Post()
   @RequirePermission('packets:generate')
   generate(
-    @CurrentPrincipal() who: Principal,
-    @Req() req: Request,
+    @CurrentStaff() staff: StaffContext,
     @Param('caseId', EntityIdPipe) caseId: string,
   ): Promise<PacketResponse> {
-    return this.matters.generate(staffContext(who, req), caseId);
+    return this.matters.generate(staff, caseId);
   }
 
   @Get()
   @RequirePermission('cases:read')
   list(
-    @CurrentPrincipal() who: Principal,
-    @Req() req: Request,
+    @CurrentStaff() staff: StaffContext,
     @Param('caseId', EntityIdPipe) caseId: string,
   ): Promise<PacketResponse[]> {
-    return this.matters.listPackets(staffContext(who, req), caseId);
+    return this.matters.listPackets(staff, caseId);
   }
 
   @Get(':packetId')
   @RequirePermission('cases:read')
   get(
-    @CurrentPrincipal() who: Principal,
-    @Req() req: Request,
+    @CurrentStaff() staff: StaffContext,
     @Param('caseId', EntityIdPipe) caseId: string,
     @Param('packetId', EntityIdPipe) packetId: string,
   ): Promise<PacketResponse> {
-    return this.matters.packet(staffContext(who, req), caseId, packetId);
+    return this.matters.packet(staff, caseId, packetId);
   }
 
   @Get(':packetId/facts')
   @RequirePermission('cases:read')
   facts(
-    @CurrentPrincipal() who: Principal,
-    @Req() req: Request,
+    @CurrentStaff() staff: StaffContext,
     @Param('caseId', EntityIdPipe) caseId: string,
     @Param('packetId', EntityIdPipe) packetId: string,
     @Query() query: MatterViewQuery,
   ): Promise<{ factsSha256: string | null; facts: CaseFacts; hiddenConfidentialFields: string[] }> {
-    return this.matters.packetFacts(
-      staffContext(who, req),
-      caseId,
-      packetId,
-      query.confidential === 'true',
-    );
+    return this.matters.packetFacts(staff, caseId, packetId, query.confidential === 'true');
   }
 
   @Get(':packetId/packet.pdf')
   @RequirePermission('packets:download')
   merged(
-    @CurrentPrincipal() who: Principal,
-    @Req() req: Request,
+    @CurrentStaff() staff: StaffContext,
     @Param('caseId', EntityIdPipe) caseId: string,
     @Param('packetId', EntityIdPipe) packetId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return this.send(who, req, res, caseId, packetId, { kind: 'merged' });
+    return this.send(staff, res, caseId, packetId, { kind: 'merged' });
   }
 
   @Get(':packetId/files/:name')
   @RequirePermission('packets:download')
   file(
-    @CurrentPrincipal() who: Principal,
-    @Req() req: Request,
+    @CurrentStaff() staff: StaffContext,
     @Param('caseId', EntityIdPipe) caseId: string,
     @Param('packetId', EntityIdPipe) packetId: string,
     @Param('name') name: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return this.send(who, req, res, caseId, packetId, { kind: 'file', name });
+    return this.send(staff, res, caseId, packetId, { kind: 'file', name });
   }
 
   @Get(':packetId/packet.zip')
   @RequirePermission('packets:download')
   archive(
-    @CurrentPrincipal() who: Principal,
-    @Req() req: Request,
+    @CurrentStaff() staff: StaffContext,
     @Param('caseId', EntityIdPipe) caseId: string,
     @Param('packetId', EntityIdPipe) packetId: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {
-    return this.send(who, req, res, caseId, packetId, { kind: 'archive' });
+    return this.send(staff, res, caseId, packetId, { kind: 'archive' });
   }
 
   private async send(
-    who: Principal,
-    req: Request,
+    staff: StaffContext,
     res: Response,
     caseId: string,
     packetId: string,
     what: PacketDownload,
   ): Promise<StreamableFile> {
-    const file = await this.matters.download(staffContext(who, req), caseId, packetId, what);
+    const file = await this.matters.download(staff, caseId, packetId, what);
     if (file instanceof Readable) {
       res.set({
         'Content-Type': 'application/zip',

@@ -4,8 +4,9 @@ import type { UserView } from '../accounts/users.service';
 import { AUDIT_ACTIONS } from '../audit/audit.types';
 import type { AuditRecordResponse } from '../audit/audit.types';
 import { referenceOf } from '../matters/matters.service';
-import { HtmlValue, SafeHtml, markup } from '../web/html';
+import { SafeHtml, markup } from '../web/html';
 import type { SummaryError } from '../web/layout';
+import { notice, tableWrap } from './staff-blocks';
 import { choiceGroup, selectInput, textInput } from './staff-fields';
 import { StaffPageContext, csrfField, staffErrorSummary, staffLayout, when } from './staff-layout';
 
@@ -29,27 +30,6 @@ export const PERMISSION_WORDS: Record<Permission, string> = {
 function sentence(words: string[]): string {
   const text = words.join(', ');
   return text.charAt(0).toUpperCase() + text.slice(1) + '.';
-}
-
-function notice(text: string | undefined): HtmlValue {
-  return (
-    text !== undefined &&
-    markup`<div class="notice notice-success" role="status"><p>${text}</p></div>\n`
-  );
-}
-
-function tableWrap(id: string, caption: string, head: string[], rows: SafeHtml[]): SafeHtml {
-  return markup`<div class="table-wrap" role="region" aria-labelledby="${id}" tabindex="0">
-<table class="staff-table">
-<caption id="${id}" class="table-caption">${caption}</caption>
-<thead>
-<tr>${head.map((h) => markup`<th scope="col">${h}</th>`)}</tr>
-</thead>
-<tbody>
-${rows}</tbody>
-</table>
-</div>
-`;
 }
 
 function summaryOf(

@@ -1,10 +1,12 @@
 import type { BatchRowView, BatchSummary, BatchView, UploadMode } from '../batches/batch.dto';
 import type { RowStatus } from '../batches/batch.entity';
 import type { BatchProblem } from '../batches/input';
-import { AttrValue, HtmlValue, SafeHtml, attrs, describedBy, markup } from '../web/html';
+import { AttrValue, HtmlValue, SafeHtml, attrs, markup } from '../web/html';
 import type { SummaryError } from '../web/layout';
+import { plural, tableWrap } from './staff-blocks';
 import { Option, selectInput } from './staff-fields';
 import { StaffPageContext, csrfField, staffErrorSummary, staffLayout, when } from './staff-layout';
+import { fileInput } from './staff-uploads';
 
 /** A paralegal's batches: the list with the upload form, what a check found, one batch's progress. */
 
@@ -47,10 +49,6 @@ export function megabytes(bytes: number): string {
   return `${mb} MB`;
 }
 
-function plural(n: number, one: string, many: string): string {
-  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
-}
-
 /** A batch as staff name it: like a matter's reference, from its id, and nothing else. */
 export function batchLabel(id: string): string {
   return `Batch ${id.replace(/-/g, '').slice(0, 8).toUpperCase()}`;
@@ -71,36 +69,6 @@ export function batchStatusText(status: BatchSummary['status'], failed: number):
 
 function templateHref(packId: string): string {
   return `/staff/batches/template.csv?packId=${encodeURIComponent(packId)}`;
-}
-
-function fileInput(input: {
-  id: string;
-  name: string;
-  label: string;
-  hint: string;
-  error?: string;
-}): SafeHtml {
-  const control = attrs({
-    id: input.id,
-    name: input.name,
-    type: 'file',
-    class: 'input input-file',
-    accept: '.csv,.jsonl,.ndjson,text/csv,application/x-ndjson',
-    'aria-describedby': describedBy(
-      `${input.id}-hint`,
-      input.error !== undefined && `${input.id}-error`,
-    ),
-    'aria-invalid': input.error !== undefined ? 'true' : undefined,
-  });
-  const error =
-    input.error !== undefined &&
-    markup`<p class="field-error" id="${input.id}-error"><span class="visually-hidden">Error: </span>${input.error}</p>\n`;
-  return markup`<div class="${input.error === undefined ? 'field' : 'field field-invalid'}">
-<label class="label" for="${input.id}">${input.label}</label>
-<p class="hint" id="${input.id}-hint">${input.hint}</p>
-${error}<input${control}>
-</div>
-`;
 }
 
 /**
@@ -162,6 +130,7 @@ ${csrfField(ctx)}${selectInput({
     id: UPLOAD_FIELD_IDS.file,
     name: 'file',
     label: 'File of cases',
+    accept: '.csv,.jsonl,.ndjson,text/csv,application/x-ndjson',
     hint: `A CSV file with the template’s columns, one case a row, or a JSON Lines file, one case a line. At most ${megabytes(limits.maxBytes)} and ${plural(limits.maxRows, 'case', 'cases')}.`,
     error: errors.get('file'),
   })}${modeButtons()}</form>
@@ -170,20 +139,6 @@ ${csrfField(ctx)}${selectInput({
 
 function uploadSummary(errors: ReadonlyMap<string, string>): SummaryError[] {
   return [...errors].map(([field, message]) => ({ message, target: UPLOAD_FIELD_IDS[field] }));
-}
-
-function tableWrap(id: string, caption: HtmlValue, head: string[], rows: HtmlValue): SafeHtml {
-  return markup`<div class="table-wrap" role="region" aria-labelledby="${id}" tabindex="0">
-<table class="staff-table">
-<caption id="${id}" class="table-caption">${caption}</caption>
-<thead>
-<tr>${head.map((h) => markup`<th scope="col">${h}</th>`)}</tr>
-</thead>
-<tbody>
-${rows}</tbody>
-</table>
-</div>
-`;
 }
 
 // ---- the list and the form ---------------------------------------------------------------------

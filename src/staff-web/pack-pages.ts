@@ -4,6 +4,7 @@ import { DocumentKind } from '../packs/pack-manifest';
 import { HtmlValue, SafeHtml, markup } from '../web/html';
 import type { SummaryError } from '../web/layout';
 import { megabytes } from './batch-pages';
+import { notice, plural, tableWrap } from './staff-blocks';
 import { StaffPageContext, csrfField, staffErrorSummary, staffLayout, when } from './staff-layout';
 import { fileInput } from './staff-uploads';
 
@@ -45,31 +46,6 @@ const KIND_WORDS: Record<DocumentKind, string> = {
 /** A version as staff name it: the pack it belongs to and the version its manifest gives. */
 export function versionName(v: Pick<PackVersionResponse, 'packId' | 'version'>): string {
   return `${v.packId} ${v.version}`;
-}
-
-function plural(n: number, one: string, many: string): string {
-  return `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
-}
-
-function notice(text: string | undefined): HtmlValue {
-  return (
-    text !== undefined &&
-    markup`<div class="notice notice-success" role="status"><p>${text}</p></div>\n`
-  );
-}
-
-function tableWrap(id: string, caption: string, head: string[], rows: SafeHtml[]): SafeHtml {
-  return markup`<div class="table-wrap" role="region" aria-labelledby="${id}" tabindex="0">
-<table class="staff-table">
-<caption id="${id}" class="table-caption">${caption}</caption>
-<thead>
-<tr>${head.map((h) => markup`<th scope="col">${h}</th>`)}</tr>
-</thead>
-<tbody>
-${rows}</tbody>
-</table>
-</div>
-`;
 }
 
 function formSummary(errors: ReadonlyMap<string, string>): SummaryError[] {

@@ -39,7 +39,7 @@ import {
 import { StaffAccounts } from './staff-accounts';
 import { StaffErrorFilter } from './staff-error.filter';
 import { StaffFormCheck } from './staff-forms';
-import { StaffPages, queryText, sendPage } from './staff-pages';
+import { StaffPages, doneNotice, queryText, sendPage } from './staff-pages';
 
 const AUDIT_PAGE = 50;
 
@@ -84,7 +84,7 @@ export class StaffAdminController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    await this.showUsers(req, res, who, { email: '', role: '' }, new Map(), done(req));
+    await this.showUsers(req, res, who, { email: '', role: '' }, new Map(), doneNotice(req, DONE));
   }
 
   @Post('users')
@@ -164,7 +164,14 @@ export class StaffAdminController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    await this.showTokens(req, res, who, { name: '', scopes: [] }, new Map(), done(req));
+    await this.showTokens(
+      req,
+      res,
+      who,
+      { name: '', scopes: [] },
+      new Map(),
+      doneNotice(req, DONE),
+    );
   }
 
   /** The answer is the only place the token ever appears; the page, like all, is no-store. */
@@ -348,9 +355,4 @@ function fieldErrors(dto: object, words: Record<string, string> = {}): Map<strin
     if (message !== undefined && !errors.has(e.property)) errors.set(e.property, message);
   }
   return errors;
-}
-
-function done(req: Request): string | undefined {
-  const key = queryText(req, 'done');
-  return key !== undefined && Object.hasOwn(DONE, key) ? DONE[key] : undefined;
 }

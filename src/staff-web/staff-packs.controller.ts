@@ -32,7 +32,7 @@ import {
 } from './pack-pages';
 import { StaffErrorFilter } from './staff-error.filter';
 import { StaffFormCheck } from './staff-forms';
-import { StaffPages, queryText, sendPage } from './staff-pages';
+import { StaffPages, doneNotice, sendPage } from './staff-pages';
 import { StaffUploadInterceptor, UploadTooLargeFilter, uploadedFiles } from './staff-uploads';
 
 const ARCHIVE_FIELD = 'archive';
@@ -112,7 +112,7 @@ export class StaffPacksController {
     @Req() req: Request,
     @Res() res: Response,
   ): Promise<void> {
-    await this.showList(req, res, staffContext(who, req), new Map(), doneText(req));
+    await this.showList(req, res, staffContext(who, req), new Map(), doneNotice(req, DONE));
   }
 
   @Post('packs')
@@ -169,7 +169,9 @@ export class StaffPacksController {
     @Param('id', EntityIdPipe) id: string,
   ): Promise<void> {
     const ctx = staffContext(who, req);
-    await this.showVersion(req, res, ctx, await this.version(ctx, id), { done: doneText(req) });
+    await this.showVersion(req, res, ctx, await this.version(ctx, id), {
+      done: doneNotice(req, DONE),
+    });
   }
 
   /** The API's preview, as a download: the page the form was sent from stays where it was. */
@@ -310,9 +312,4 @@ export class StaffPacksController {
       },
     };
   }
-}
-
-function doneText(req: Request): string | undefined {
-  const key = queryText(req, 'done');
-  return key !== undefined && Object.hasOwn(DONE, key) ? DONE[key] : undefined;
 }

@@ -37,3 +37,12 @@ export function queryText(req: Request, name: string): string | undefined {
   const value: unknown = (req.query as Record<string, unknown>)[name];
   return typeof value === 'string' ? value : undefined;
 }
+
+/** The words for the action the address says was done, when `notices` has words for it. */
+export function doneNotice(
+  req: Request,
+  notices: Readonly<Record<string, string>>,
+): string | undefined {
+  const key = queryText(req, 'done');
+  return key !== undefined && Object.hasOwn(notices, key) ? notices[key] : undefined;
+}

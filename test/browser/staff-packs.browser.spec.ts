@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import PizZip from 'pizzip';
-import { ZipFile } from 'yazl';
 import {
-  AxeFinding,
   BrowserTestServer,
   newWatchedContext,
   screenshot,
-  seriousAxeViolations,
   startBrowserTestServer,
 } from '../support/browser';
+import { Findings, go, signInTo, staffInspector } from '../support/staff-browser';
+import { Files, editDocx, genericPack, zipOf } from '../support/pack-files';
 import { SeededOrganisation, seedOrganisation } from '../integration/accounts-app';
 
 /**
@@ -21,8 +18,6 @@ import { SeededOrganisation, seedOrganisation } from '../integration/accounts-ap
  */
 
 jest.setTimeout(300_000);
-
-const TEMPLATES = join(__dirname, '..', '..', 'templates');
 
 let server: BrowserTestServer;
 let harbour: SeededOrganisation;
@@ -35,44 +30,10 @@ beforeAll(async () => {
 
 afterAll(() => server.close());
 
-type Files = Record<string, Buffer>;
+const inspect = staffInspector('staff-packs', { desktop: false });
 
-/** The bundled generic-us pack under a new version, with a line that names the version. */
-function genericPack(version: string): Files {
-  const manifest = JSON.parse(
-    readFileSync(join(TEMPLATES, 'generic-us', 'manifest.json'), 'utf8'),
-  ) as { documents: { file: string; mapping?: string }[] };
-  const files: Files = {
-    'manifest.json': Buffer.from(JSON.stringify({ ...manifest, version }, null, 2)),
-  };
-  for (const doc of manifest.documents) {
-    for (const path of [doc.file, doc.mapping].filter((p): p is string => p !== undefined)) {
-      const folder = path.startsWith('common/') ? TEMPLATES : join(TEMPLATES, 'generic-us');
-      files[path] = readFileSync(join(folder, path));
-    }
-  }
-  files['petition.docx'] = editDocx(files['petition.docx'], (xml) =>
-    xml.replace(
-      '<w:body>',
-      `<w:body><w:p><w:r><w:t>Uploaded court pack ${version}</w:t></w:r></w:p>`,
-    ),
-  );
-  return files;
-}
-
-function editDocx(docx: Buffer, edit: (xml: string) => string): Buffer {
-  const zip = new PizZip(docx);
-  zip.file('word/document.xml', edit(zip.file('word/document.xml')?.asText() ?? ''));
-  return zip.generate({ type: 'nodebuffer', compression: 'DEFLATE' });
-}
-
-async function zipOf(files: Files): Promise<Buffer> {
-  const zip = new ZipFile();
-  for (const [name, bytes] of Object.entries(files)) zip.addBuffer(bytes, name);
-  zip.end();
-  const chunks: Buffer[] = [];
-  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+async function signIn(page: Page): Promise<void> {
+  await signInTo(page, server.baseUrl, harbour.users.admin, 'Packs');
 }
 
 /** The files of a pack as a file picker gives them: names only, no folders. */
@@ -82,35 +43,6 @@ function picked(files: Files): { name: string; mimeType: string; buffer: Buffer 
     mimeType: 'application/octet-stream',
     buffer,
   }));
-}
-
-async function inspect(page: Page, name: string, findings: Record<string, AxeFinding[]>) {
-  const found = await seriousAxeViolations(page);
-  if (found.length > 0) findings[name] = found;
-  await screenshot(page, `staff-packs-${name}`);
-  const phone = page.viewportSize() ?? { width: 375, height: 812 };
-  await page.setViewportSize({ width: 320, height: 640 });
-  const overflow = await page.evaluate<number>(
-    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-  );
-  if (overflow > 0) {
-    findings[`${name} (320 px)`] = [
-      { id: 'horizontal-scroll', impact: 'serious', help: `${overflow}px too wide`, targets: [] },
-    ];
-  }
-  await page.setViewportSize(phone);
-}
-
-async function go(page: Page, selector: string): Promise<void> {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto(`${server.baseUrl}/staff/login`);
-  await page.fill('#email', harbour.users.admin.email);
-  await page.fill('#password', harbour.users.admin.password);
-  await go(page, '#sign-in');
-  await go(page, 'a.staff-nav-link:has-text("Packs")');
 }
 
 /** The versions table as `version status`, newest first. */
@@ -131,7 +63,7 @@ describe('the pack pages in a browser', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    const findings: Record<string, AxeFinding[]> = {};
+    const findings: Findings = {};
     await signIn(page);
     expect(await page.title()).toBe('Staff — Packs');
     expect(await page.getAttribute('a.staff-nav-link:has-text("Packs")', 'aria-current')).toBe(
@@ -152,7 +84,7 @@ describe('the pack pages in a browser', () => {
 
     // Files picked one by one, one of them a DOCX with a DOCTYPE: every problem, by file.
     const bad = genericPack('2.0.0');
-    bad['declaration.docx'] = editDocx(bad['declaration.docx'], (xml) =>
+    bad['declaration.docx'] = editDocx(bad['declaration.docx'], 'word/document.xml', (xml) =>
       xml.replace('?>', '?><!DOCTYPE w:document [<!ENTITY x "y">]>'),
     );
     await page.setInputFiles('#pack-files', picked(bad));

@@ -1,15 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import {
-  AxeFinding,
-  BrowserTestServer,
-  newWatchedContext,
-  screenshot,
-  seriousAxeViolations,
-  startBrowserTestServer,
-} from '../support/browser';
+import { BrowserTestServer, newWatchedContext, startBrowserTestServer } from '../support/browser';
+import { Findings, go, signIn, staffInspector } from '../support/staff-browser';
 import { fixture } from '../support/fixtures';
 import { pdfText } from '../support/pdf-reading';
 import { SeededOrganisation, login, seedOrganisation } from '../integration/accounts-app';
@@ -43,34 +36,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** Axe, the phone and desktop screenshots, and no sideways scrolling at 320 px. */
-async function inspect(page: Page, name: string, findings: Record<string, AxeFinding[]>) {
-  const found = await seriousAxeViolations(page);
-  if (found.length > 0) findings[name] = found;
-  await screenshot(page, `staff-${name}`);
-  const phone = page.viewportSize() ?? { width: 375, height: 812 };
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await screenshot(page, `staff-${name}`);
-  await page.setViewportSize({ width: 320, height: 640 });
-  const overflow = await page.evaluate<number>(
-    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-  );
-  if (overflow > 0) {
-    findings[`${name} (320 px)`] = [
-      { id: 'horizontal-scroll', impact: 'serious', help: `${overflow}px too wide`, targets: [] },
-    ];
-  }
-  await page.setViewportSize(phone);
-}
-
-async function go(page: Page, selector: string): Promise<void> {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
-
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.fill('#email', email);
-  await page.fill('#password', password);
-  await go(page, '#sign-in');
-}
+const inspect = staffInspector('staff', { desktop: true });
 
 describe('the staff pages in a browser', () => {
   it('takes an attorney from sign-in to a corrected, regenerated, downloaded packet', async () => {
@@ -78,7 +44,7 @@ describe('the staff pages in a browser', () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    const findings: Record<string, AxeFinding[]> = {};
+    const findings: Findings = {};
     const attorney = harbour.users.attorney;
 
     await page.goto(`${server.baseUrl}/staff/matters`);
@@ -167,7 +133,7 @@ describe('the staff pages in a browser', () => {
   it('holds the administrators’ pages to the same bar', async () => {
     const { context, foreignRequests } = await newWatchedContext(server, { width: 375 });
     const page = await context.newPage();
-    const findings: Record<string, AxeFinding[]> = {};
+    const findings: Findings = {};
     await page.goto(`${server.baseUrl}/staff/login`);
     await signIn(page, harbour.users.admin.email, harbour.users.admin.password);
 

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import request, { Response } from 'supertest';
-import TestAgent from 'supertest/lib/agent';
+import type { Response } from 'supertest';
 import type { App } from 'supertest/types';
 import type { BatchView } from '../../src/batches/batch.dto';
 import { BatchesService } from '../../src/batches/batches.service';
 import { cellsOf, csvText, edit } from '../../src/batches/input/batch-test-helpers';
 import { TestApp, createTestApp } from '../support/app';
 import { TEST_DB_KIND } from '../support/database';
+import { StaffAgent, StaffRole, signInAs } from '../support/staff';
 import { fixture } from '../support/fixtures';
-import { decodeHtml } from '../support/html-text';
+import { csrfOf, decodeHtml, title } from '../support/html-text';
 import { SeededOrganisation, seedOrganisation } from '../integration/accounts-app';
 
 /**
@@ -28,16 +28,6 @@ function expectSafeHeaders(res: Response): void {
   const csp = res.headers['content-security-policy'] as string;
   expect(csp).toContain("default-src 'self'");
   expect(csp).not.toContain('unsafe-inline');
-}
-
-function title(html: string): string {
-  return decodeHtml(/<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '');
-}
-
-function csrfOf(html: string): string {
-  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-  if (!token) throw new Error('the page has no form token');
-  return decodeHtml(token);
 }
 
 /** The problem table's rows as `row | column | message`. */
@@ -64,19 +54,7 @@ interface Upload {
   csrf?: string | null;
 }
 
-/** A browser with its own cookies, signed in through the sign-in page. */
-class StaffBrowser {
-  readonly agent: TestAgent;
-
-  constructor(http: App) {
-    this.agent = request.agent(http);
-  }
-
-  async signIn(email: string, password: string): Promise<void> {
-    const res = await this.agent.post('/staff/login').type('form').send({ email, password });
-    expect(res.status).toBe(303);
-  }
-
+class StaffBrowser extends StaffAgent {
   async get(path: string): Promise<Response> {
     const res = await this.agent.get(path);
     expectSafeHeaders(res);
@@ -152,14 +130,8 @@ describe(`the batch pages (${TEST_DB_KIND})`, () => {
 
   afterAll(() => t.close());
 
-  async function signedIn(
-    org: SeededOrganisation,
-    role: 'admin' | 'attorney' | 'paralegal',
-  ): Promise<StaffBrowser> {
-    const b = new StaffBrowser(http);
-    await b.signIn(org.users[role].email, org.users[role].password);
-    return b;
-  }
+  const signedIn = (org: SeededOrganisation, role: StaffRole): Promise<StaffBrowser> =>
+    signInAs(new StaffBrowser(http), org.users[role]);
 
   async function madeBatch(b: StaffBrowser, rows: number): Promise<string> {
     const res = await b.upload({ bytes: csvOf(rows), mode: 'run' });

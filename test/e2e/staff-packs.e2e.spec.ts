@@ -1,16 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import PizZip from 'pizzip';
-import request, { Response } from 'supertest';
-import TestAgent from 'supertest/lib/agent';
+import type { Response } from 'supertest';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
-import { ZipFile } from 'yazl';
 import { TestApp, createTestApp } from '../support/app';
 import { TEST_DB_KIND } from '../support/database';
+import { StaffAgent, StaffRole, signInAs } from '../support/staff';
 import { fixture } from '../support/fixtures';
-import { decodeHtml } from '../support/html-text';
+import { csrfOf, decodeHtml, title } from '../support/html-text';
+import { Files, editDocx, genericPack, zipOf } from '../support/pack-files';
 import { SeededOrganisation, seedOrganisation } from '../integration/accounts-app';
 
 /**
@@ -18,50 +16,8 @@ import { SeededOrganisation, seedOrganisation } from '../integration/accounts-ap
  * multipart/form-data with the page's form token among the fields, actions are form posts.
  */
 
-const TEMPLATES = join(__dirname, '..', '..', 'templates');
 /** Small, so the oversized uploads stay quick; the generic pack is about 70 kB. */
 const MAX_BYTES = 256 * 1024;
-
-type Files = Record<string, Buffer>;
-
-/** The bundled generic-us pack with the shared files it uses, as an organisation would zip it. */
-function genericPack(version: string): Files {
-  const manifest = JSON.parse(
-    readFileSync(join(TEMPLATES, 'generic-us', 'manifest.json'), 'utf8'),
-  ) as { documents: { file: string; mapping?: string }[] };
-  const files: Files = {
-    'manifest.json': Buffer.from(JSON.stringify({ ...manifest, version }, null, 2)),
-  };
-  for (const doc of manifest.documents) {
-    for (const path of [doc.file, doc.mapping].filter((p): p is string => p !== undefined)) {
-      const folder = path.startsWith('common/') ? TEMPLATES : join(TEMPLATES, 'generic-us');
-      files[path] = readFileSync(join(folder, path));
-    }
-  }
-  // A line only this version prints, so a preview shows which version made it.
-  files['petition.docx'] = editDocx(files['petition.docx'], 'word/document.xml', (xml) =>
-    xml.replace(
-      '<w:body>',
-      `<w:body><w:p><w:r><w:t>Uploaded court pack ${version}</w:t></w:r></w:p>`,
-    ),
-  );
-  return files;
-}
-
-function editDocx(docx: Buffer, part: string, edit: (xml: string) => string): Buffer {
-  const zip = new PizZip(docx);
-  zip.file(part, edit(zip.file(part)?.asText() ?? ''));
-  return zip.generate({ type: 'nodebuffer', compression: 'DEFLATE' });
-}
-
-async function zipOf(files: Files): Promise<Buffer> {
-  const zip = new ZipFile();
-  for (const [name, bytes] of Object.entries(files)) zip.addBuffer(bytes, name);
-  zip.end();
-  const chunks: Buffer[] = [];
-  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
 
 /** Every text run of every DOCX in a ZIP, to find what a preview printed. */
 function docxTexts(zipBytes: Buffer): string {
@@ -73,16 +29,6 @@ function docxTexts(zipBytes: Buffer): string {
       return (docx.file('word/document.xml')?.asText() ?? '').replace(/<[^>]+>/g, '');
     })
     .join('\n');
-}
-
-function title(html: string): string {
-  return decodeHtml(/<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '');
-}
-
-function csrfOf(html: string): string {
-  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-  if (!token) throw new Error('the page has no form token');
-  return decodeHtml(token);
 }
 
 /** The problem table's rows as `file | problem`. */
@@ -110,19 +56,7 @@ interface Upload {
   csrf?: string | null;
 }
 
-/** A browser with its own cookies, signed in through the sign-in page. */
-class StaffBrowser {
-  readonly agent: TestAgent;
-
-  constructor(http: App) {
-    this.agent = request.agent(http);
-  }
-
-  async signIn(email: string, password: string): Promise<void> {
-    const res = await this.agent.post('/staff/login').type('form').send({ email, password });
-    expect(res.status).toBe(303);
-  }
-
+class StaffBrowser extends StaffAgent {
   async get(path: string): Promise<Response> {
     const res = await this.agent.get(path);
     expect(res.headers['cache-control']).toBe('no-store');
@@ -204,14 +138,8 @@ describe(`the pack pages (${TEST_DB_KIND})`, () => {
 
   afterAll(() => t.close());
 
-  async function signedIn(
-    org: SeededOrganisation,
-    role: 'admin' | 'attorney' | 'paralegal',
-  ): Promise<StaffBrowser> {
-    const b = new StaffBrowser(http);
-    await b.signIn(org.users[role].email, org.users[role].password);
-    return b;
-  }
+  const signedIn = (org: SeededOrganisation, role: StaffRole): Promise<StaffBrowser> =>
+    signInAs(new StaffBrowser(http), org.users[role]);
 
   async function listed(b: StaffBrowser = admin): Promise<string[]> {
     const page = await b.get('/staff/packs');

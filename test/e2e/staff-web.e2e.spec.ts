@@ -5,7 +5,8 @@ import type { App } from 'supertest/types';
 import { TestApp, createTestApp } from '../support/app';
 import { TEST_DB_KIND } from '../support/database';
 import { fixture } from '../support/fixtures';
-import { decodeHtml } from '../support/html-text';
+import { csrfOf, decodeHtml, title } from '../support/html-text';
+import { StaffRole, signInAs } from '../support/staff';
 import { SeededOrganisation, login, seedOrganisation } from '../integration/accounts-app';
 
 /**
@@ -26,16 +27,6 @@ function expectSafeHeaders(res: Response): void {
   expect(csp).toContain("script-src 'self'");
   expect(csp).toContain("style-src 'self'");
   expect(csp).not.toContain('unsafe-inline');
-}
-
-function title(html: string): string {
-  return decodeHtml(/<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '');
-}
-
-function csrfOf(html: string): string {
-  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-  if (!token) throw new Error('the page has no form token');
-  return decodeHtml(token);
 }
 
 function hiddenValue(html: string, name: string): string {
@@ -112,14 +103,8 @@ describe(`the staff pages (${TEST_DB_KIND})`, () => {
 
   afterAll(() => t.close());
 
-  async function signedIn(
-    org: SeededOrganisation,
-    role: 'admin' | 'attorney' | 'paralegal',
-  ): Promise<StaffBrowser> {
-    const b = new StaffBrowser(http);
-    await b.signIn(org.users[role].email, org.users[role].password);
-    return b;
-  }
+  const signedIn = (org: SeededOrganisation, role: StaffRole): Promise<StaffBrowser> =>
+    signInAs(new StaffBrowser(http), org.users[role]);
 
   async function storedFacts(): Promise<Record<string, Record<string, unknown>>> {
     const cookie = await login(http, harbour.users.admin.email, harbour.users.admin.password);

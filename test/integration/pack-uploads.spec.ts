@@ -9,7 +9,6 @@ import PizZip from 'pizzip';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { DataSource } from 'typeorm';
-import { ZipFile } from 'yazl';
 import { AuditEventEntity } from '../../src/audit/audit-event.entity';
 import { parseCaseFacts } from '../../src/case-facts/parse-case-facts';
 import { PETITIONER } from '../../src/cases/case-access';
@@ -19,6 +18,7 @@ import { ForgedEntry, forgedZip } from '../../src/pack-uploads/zip-test-helpers'
 import { TestApp } from '../support/app';
 import { TEST_DB_KIND } from '../support/database';
 import { fixture } from '../support/fixtures';
+import { Files, editDocx, genericPack, zipOf } from '../support/pack-files';
 import { pdfText } from '../support/pdf-reading';
 import { staffApi } from '../support/staff';
 import { createAccountsApp, login, seedOrganisation } from './accounts-app';
@@ -27,53 +27,10 @@ const TEMPLATES = join(__dirname, '..', '..', 'templates');
 const UPLOAD_LIMIT = 1024 * 1024;
 const INFLATED_LIMIT = 8 * 1024 * 1024;
 
-type Files = Record<string, Buffer>;
-
-/** The bundled generic-us pack with the shared files it uses, as an organisation would zip it. */
-function genericPack(version: string, id = 'generic-us'): Files {
-  const manifest = JSON.parse(
-    readFileSync(join(TEMPLATES, 'generic-us', 'manifest.json'), 'utf8'),
-  ) as Record<string, unknown>;
-  const files: Files = {
-    'manifest.json': Buffer.from(JSON.stringify({ ...manifest, id, version }, null, 2)),
-  };
-  for (const doc of manifest.documents as { file: string; mapping?: string }[]) {
-    for (const path of [doc.file, doc.mapping].filter((p): p is string => p !== undefined)) {
-      const source = path.startsWith('common/')
-        ? join(TEMPLATES, path)
-        : join(TEMPLATES, 'generic-us', path);
-      files[path] = readFileSync(source);
-    }
-  }
-  // A line only this upload prints, so a preview or packet shows which version made it.
-  files['petition.docx'] = editDocx(files['petition.docx'], 'word/document.xml', (xml) =>
-    xml.replace(
-      /<w:body>/,
-      `<w:body><w:p><w:r><w:t>Uploaded court pack ${version}</w:t></w:r></w:p>`,
-    ),
-  );
-  return files;
-}
-
-function editDocx(docx: Buffer, part: string, edit: (xml: string) => string): Buffer {
-  const zip = new PizZip(docx);
-  zip.file(part, edit(zip.file(part)?.asText() ?? ''));
-  return zip.generate({ type: 'nodebuffer', compression: 'DEFLATE' });
-}
-
 function addToDocx(docx: Buffer, part: string, bytes: Buffer | string): Buffer {
   const zip = new PizZip(docx);
   zip.file(part, bytes);
   return zip.generate({ type: 'nodebuffer', compression: 'DEFLATE' });
-}
-
-async function zipOf(files: Files): Promise<Buffer> {
-  const zip = new ZipFile();
-  for (const [name, bytes] of Object.entries(files)) zip.addBuffer(bytes, name);
-  zip.end();
-  const chunks: Buffer[] = [];
-  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /** The good pack's entries, stored, plus `extra`: hostile entries ride along a valid pack. */

@@ -1,17 +1,10 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import PizZip from 'pizzip';
 import { projectRoot } from '../../src/config/project-root';
-import {
-  AxeFinding,
-  BrowserTestServer,
-  newWatchedContext,
-  screenshot,
-  seriousAxeViolations,
-  startBrowserTestServer,
-} from '../support/browser';
+import { BrowserTestServer, newWatchedContext, startBrowserTestServer } from '../support/browser';
+import { Findings, go, signIn, staffInspector } from '../support/staff-browser';
 import { TEST_DB_KIND } from '../support/database';
 import { SeededOrganisation, seedOrganisation } from '../integration/accounts-app';
 
@@ -86,28 +79,7 @@ function buildService(): void {
 }
 
 /** Axe, screenshots at a phone's and a desktop's width, no sideways scrolling at 320 px. */
-async function inspect(page: Page, name: string, findings: Record<string, AxeFinding[]>) {
-  const found = await seriousAxeViolations(page);
-  if (found.length > 0) findings[name] = found;
-  await screenshot(page, `staff-batches-500-${name}`);
-  const phone = page.viewportSize() ?? { width: 375, height: 812 };
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await screenshot(page, `staff-batches-500-${name}`);
-  await page.setViewportSize({ width: 320, height: 640 });
-  const overflow = await page.evaluate<number>(
-    'document.documentElement.scrollWidth - document.documentElement.clientWidth',
-  );
-  if (overflow > 0) {
-    findings[`${name} (320 px)`] = [
-      { id: 'horizontal-scroll', impact: 'serious', help: `${overflow}px too wide`, targets: [] },
-    ];
-  }
-  await page.setViewportSize(phone);
-}
-
-async function go(page: Page, selector: string): Promise<void> {
-  await Promise.all([page.waitForNavigation(), page.click(selector)]);
-}
+const inspect = staffInspector('staff-batches-500', { desktop: true });
 
 (TEST_DB_KIND === 'postgres' ? describe : describe.skip)('batch pages with two workers', () => {
   let server: BrowserTestServer;
@@ -168,13 +140,11 @@ async function go(page: Page, selector: string): Promise<void> {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    const findings: Record<string, AxeFinding[]> = {};
+    const findings: Findings = {};
     const paralegal = harbour.users.paralegal;
 
     await page.goto(`${server.baseUrl}/staff/login`);
-    await page.fill('#email', paralegal.email);
-    await page.fill('#password', paralegal.password);
-    await go(page, '#sign-in');
+    await signIn(page, paralegal.email, paralegal.password);
     await go(page, 'a.staff-nav-link:has-text("Batches")');
     expect(await page.title()).toBe('Staff — Batches');
     await page.selectOption('#batch-pack', 'generic-us');

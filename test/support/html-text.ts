@@ -8,3 +8,14 @@ export function decodeHtml(text: string): string {
     .replace(/&#96;/g, '`')
     .replace(/&amp;/g, '&');
 }
+
+export function title(html: string): string {
+  return decodeHtml(/<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '');
+}
+
+/** The form token the page carries, as a browser would send it back. */
+export function csrfOf(html: string): string {
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new Error('the page has no form token');
+  return decodeHtml(token);
+}

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
+import TestAgent from 'supertest/lib/agent';
 import type { App } from 'supertest/types';
 import { ApiTokensService } from '../../src/accounts/api-tokens.service';
 import { ROLE_PERMISSIONS, Permission, Role } from '../../src/accounts/permissions';
@@ -59,4 +60,29 @@ export async function staffApi(
     put: (url) => auth(request(http).put(url)),
     delete: (url) => auth(request(http).delete(url)),
   };
+}
+
+/** A browser with its own cookies, signed in through the sign-in page. */
+export class StaffAgent {
+  readonly agent: TestAgent;
+
+  constructor(http: App) {
+    this.agent = request.agent(http);
+  }
+
+  async signIn(email: string, password: string): Promise<void> {
+    const res = await this.agent.post('/staff/login').type('form').send({ email, password });
+    expect(res.status).toBe(303);
+  }
+}
+
+export type StaffRole = 'admin' | 'attorney' | 'paralegal';
+
+/** `browser`, once signed in as `account`. */
+export async function signInAs<B extends { signIn(email: string, password: string): unknown }>(
+  browser: B,
+  account: { email: string; password: string },
+): Promise<B> {
+  await browser.signIn(account.email, account.password);
+  return browser;
 }
