@@ -486,7 +486,7 @@ async function measureWarmOffice(
       rss,
       `${timed.outputs.length} PDF(s) show "${petitioner}" (pdftotext)`,
       [
-        `DocxToPdfConverter.convert of one petition per call, OFFICE_MODE=warm: one LibreOffice kept running (UNO socket) and a Python bridge; ${config.warmup} warm-up (the first starts the office) + ${config.reps} timed`,
+        `DocxToPdfConverter.convert of one petition per call, OFFICE_MODE=warm: one LibreOffice kept running and a Python bridge over a private pipe; ${config.warmup} warm-up (the first starts the office) + ${config.reps} timed`,
         `${starts} office start(s) over ${config.warmup + config.reps} documents`,
         'tool RSS: the peaks of the last office started (oosplash, soffice.bin) and its bridge, added',
       ],
