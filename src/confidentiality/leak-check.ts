@@ -1,7 +1,7 @@
 import { AppError } from '../common/errors/app-error';
 import { ErrorCode, ErrorDetail } from '../common/errors/error-code';
 import { ExtractedText, extractVisibleText } from './extract-text';
-import { digitsView, normalizeForMatch } from './normalize';
+import { digitsView, normalizeForMatch, PART_BREAK } from './normalize';
 import { ConfidentialValue, fieldLabel } from './sensitivity';
 import {
   ReadStreams,
@@ -114,7 +114,7 @@ async function checkFile(
     for (const matcher of matchers) {
       // Most texts hold nothing: one search of the whole set, then part by part to say where.
       if (!matcher.matches(set.joined)) continue;
-      for (const part of set.parts) {
+      for (const part of set.parts()) {
         if (!matcher.matches(part.views)) continue;
         findings.push({
           documentId,
@@ -128,28 +128,23 @@ async function checkFile(
   return findings;
 }
 
-/** Text in normalised views, part by part, and all parts joined for one search. */
+/**
+ * All parts' text in normalised views for one search, and each part's views, worked out only
+ * for a set the search found something in, to say where.
+ */
 interface ViewedSet {
-  parts: { where: string; views: TextViews }[];
+  parts(): { where: string; views: TextViews }[];
   joined: TextViews;
 }
 
-/**
- * Between parts in a joined view: no needle holds it, and it is no letter or digit, so a match
- * never runs from one part into the next and whole words end at it.
- */
-const PART_BREAK = '\uffff';
-
 function viewed(texts: ExtractedText[]): ViewedSet {
-  const parts = texts.map((t) => ({ where: t.where, views: viewsOf(t.text) }));
-  const join = (pick: (v: TextViews) => string) => parts.map((p) => pick(p.views)).join(PART_BREAK);
+  // One normalisation of everything: most of its cost is per call, and a file has hundreds
+  // of parts; each part is normalised again only when the search finds something.
+  const joined = viewsOf(texts.map((t) => t.text).join(PART_BREAK));
+  let parts: { where: string; views: TextViews }[] | undefined;
   return {
-    parts,
-    joined: {
-      spaced: join((v) => v.spaced),
-      compact: join((v) => v.compact),
-      digits: join((v) => v.digits),
-    },
+    parts: () => (parts ??= texts.map((t) => ({ where: t.where, views: viewsOf(t.text) }))),
+    joined,
   };
 }
 

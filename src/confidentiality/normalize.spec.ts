@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { compactForMatch, digitsView, normalizeForMatch } from './normalize';
+import { compactForMatch, digitsView, normalizeForMatch, PART_BREAK } from './normalize';
 
 describe('normalizeForMatch', () => {
   it.each([
@@ -92,6 +92,76 @@ describe('text of mixed lines', () => {
         expect(digitsView(lines.join('\n'))).toBe(digitsView(general));
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('texts joined by PART_BREAK', () => {
+  // Words every rewrite acts on, so that rewrites meet the break from either side.
+  const WORDS = [
+    'Street',
+    'St.',
+    'saint',
+    'Avenue',
+    'apt',
+    'Apartment',
+    'unit',
+    '#',
+    'po',
+    'box',
+    'p',
+    'o',
+    'b',
+    'P.O.',
+    'north',
+    '\n',
+    '-',
+    'ß',
+    'Hằng',
+    '٧',
+    '١٢',
+    '\u00ad',
+    '\u200b',
+    '南京',
+    '(510)',
+    '555-0199',
+    '５',
+    '\t',
+    'ﬁ',
+    'ς',
+    'e\u0301',
+    '\u0301',
+    'ـ',
+    ' ',
+    '',
+  ];
+  const text = fc
+    .tuple(
+      fc.array(
+        fc.oneof(
+          fc.constantFrom(...WORDS),
+          fc.string({ maxLength: 4 }),
+          fc.string({ unit: 'grapheme', maxLength: 4 }),
+        ),
+        { maxLength: 10 },
+      ),
+      fc.constantFrom(' ', '', '\n', ','),
+    )
+    // Without the break's own character, so that the joined result can be split at it.
+    .map(([words, between]) => words.join(between).replace(/\uffff/g, ''));
+
+  it('normalise to each text normalised in turn, so no match runs from one into the next', () => {
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 6 }), (texts) => {
+        const joined = texts.join(PART_BREAK);
+        const each = texts.map((t) => normalizeForMatch(t));
+        const spaced = normalizeForMatch(joined);
+        expect(spaced.split('\uffff').map((s) => s.trim())).toEqual(each);
+        expect(spaced.replace(/ /g, '')).toBe(each.map((t) => t.replace(/ /g, '')).join('\uffff'));
+        const runs = texts.map((t) => digitsView(t)).filter((d) => d !== '');
+        expect(digitsView(joined)).toBe(runs.join(' '));
+      }),
+      { numRuns: 5000 },
     );
   });
 });

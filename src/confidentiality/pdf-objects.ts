@@ -14,7 +14,26 @@ export class Unproven extends Error {
 
 export class PdfName {
   constructor(readonly name: string) {}
+
+  /**
+   * One shared PdfName per short name: keys and states repeat by the thousand in a form and
+   * never change. Long names, which could hold anything, are not kept.
+   */
+  static of(name: string): PdfName {
+    if (name.length > MAX_SHARED_NAME) return new PdfName(name);
+    let found = NAMES.get(name);
+    if (found === undefined) {
+      found = new PdfName(name);
+      if (NAMES.size < MAX_SHARED) NAMES.set(name, found);
+    }
+    return found;
+  }
 }
+
+/** Shared instances kept: a form's names and the object numbers of a bundle, with room. */
+const MAX_SHARED = 1 << 16;
+const MAX_SHARED_NAME = 24;
+const NAMES = new Map<string, PdfName>();
 
 /**
  * A string as it stands in the file: its bytes are decoded only when asked for, since most
@@ -64,7 +83,15 @@ function hexBytes(source: Uint8Array, start: number, end: number): Uint8Array {
 
 export class PdfRef {
   constructor(readonly objectNumber: number) {}
+
+  /** The one PdfRef for an object number below MAX_SHARED, a new one past it. */
+  static of(objectNumber: number): PdfRef {
+    if (objectNumber >= MAX_SHARED) return new PdfRef(objectNumber);
+    return (REFS[objectNumber] ??= new PdfRef(objectNumber));
+  }
 }
+
+const REFS: (PdfRef | undefined)[] = [];
 
 export class PdfDict {
   constructor(readonly entries: Map<string, PdfValue>) {}
@@ -262,14 +289,12 @@ export class Lexer {
   private readRefTail(): boolean {
     const { bytes, end } = this;
     let i = this.pos;
-    const skip = () => {
-      while (i < end && WHITE[bytes[i]]) i++;
-    };
-    skip();
+    // Loops written out, not a helper closure, which would be allocated for every integer read.
+    while (i < end && WHITE[bytes[i]]) i++;
     const digitsStart = i;
     while (i < end && bytes[i] >= 0x30 && bytes[i] <= 0x39) i++;
     if (i === digitsStart || (i < end && !WHITE[bytes[i]])) return false;
-    skip();
+    while (i < end && WHITE[bytes[i]]) i++;
     if (bytes[i] !== 0x52 || (i + 1 < end && !WHITE[bytes[i + 1]] && !DELIMITER[bytes[i + 1]])) {
       return false;
     }
@@ -409,9 +434,9 @@ export function valueOf(lexer: Lexer, kind: Tok): PdfValue {
     case Tok.Number:
       return lexer.number;
     case Tok.Ref:
-      return new PdfRef(lexer.number);
+      return PdfRef.of(lexer.number);
     case Tok.Name:
-      return new PdfName(lexer.text);
+      return PdfName.of(lexer.text);
     case Tok.String:
       return lexer.string as PdfString;
     case Tok.OpenArray: {

@@ -111,7 +111,7 @@ type Role = 'font program' | 'cmap' | 'content';
 
 class WrittenObjects {
   private readonly roles = new Map<number, Set<Role>>();
-  private readonly cmaps = new Map<number, Map<number, string>>();
+  private readonly cmaps = new Map<number, GlyphTexts>();
   private readonly formTexts = new Map<number, string>();
   private readonly drawn = new Set<number>();
 
@@ -155,6 +155,7 @@ class WrittenObjects {
   // What each stream is
 
   private collectRoles(value: PdfObject, key?: string): void {
+    if (typeof value !== 'object' || value === null) return;
     if (isStream(value)) {
       this.collectRoles(value.dict);
       return;
@@ -172,7 +173,8 @@ class WrittenObjects {
     if (Array.isArray(value)) {
       for (const item of value) this.collectRoles(item, key);
     } else if (value instanceof PdfDict) {
-      for (const [k, v] of value.entries) this.collectRoles(v, k);
+      // forEach, not for-of: no [key, value] pair is made for each of a form's entries.
+      value.entries.forEach((v, k) => this.collectRoles(v, k));
     }
   }
 
@@ -337,7 +339,7 @@ class WrittenObjects {
     const lines: string[] = [];
     let line = '';
     let lineY: number | undefined;
-    let font: Map<number, string> | undefined;
+    let font: GlyphTexts | undefined;
     const operands: PdfValue[] = [];
     let drawsXObjects = false;
     const endLine = () => {
@@ -410,7 +412,7 @@ class WrittenObjects {
   }
 
   /** The ToUnicode map of a Type0, Identity-H font we wrote. */
-  private fontNamed(resources: PdfDict | undefined, name: PdfValue): Map<number, string> {
+  private fontNamed(resources: PdfDict | undefined, name: PdfValue): GlyphTexts {
     if (!(name instanceof PdfName)) throw new Unproven('a bad Tf');
     const fonts = this.resolve(resources?.get('Font'));
     if (!(fonts instanceof PdfDict)) throw new Unproven('text without font resources');
@@ -426,7 +428,7 @@ class WrittenObjects {
     return this.cmapOf(toUnicode.objectNumber);
   }
 
-  private cmapOf(n: number): Map<number, string> {
+  private cmapOf(n: number): GlyphTexts {
     let map = this.cmaps.get(n);
     if (!map) {
       const stream = this.objects.get(n);
@@ -438,10 +440,10 @@ class WrittenObjects {
   }
 }
 
-const mapIds = new WeakMap<Map<number, string>, number>();
+const mapIds = new WeakMap<GlyphTexts, number>();
 let nextMapId = 1;
 
-function mapId(map: Map<number, string>): number {
+function mapId(map: GlyphTexts): number {
   let id = mapIds.get(map);
   if (id === undefined) {
     id = nextMapId++;
@@ -494,10 +496,17 @@ function decoded(stream: PdfStream): Uint8Array {
  * Two-byte codes to text through the ToUnicode map; a code the map lacks comes out as the
  * character of that number, which is what pdf.js does for a composite font.
  */
-function decodeGlyphs(shown: PdfString, map: Map<number, string>): string {
+function decodeGlyphs(shown: PdfString, map: GlyphTexts): string {
   const bytes = shown.bytes;
   if (bytes.length % 2 !== 0) throw new Unproven('an odd number of bytes for two-byte codes');
   let text = '';
+  if (isDense(map)) {
+    for (let i = 0; i < bytes.length; i += 2) {
+      const code = bytes[i] * 256 + bytes[i + 1];
+      text += map[code] ?? String.fromCharCode(code);
+    }
+    return text;
+  }
   for (let i = 0; i < bytes.length; i += 2) {
     const code = bytes[i] * 256 + bytes[i + 1];
     text += map.get(code) ?? String.fromCharCode(code);
@@ -525,15 +534,28 @@ function readingOrders(line: string): string[] {
  * ToUnicode maps read, by their stored bytes: a packet's files carry the same font subsets
  * several times (the live form, the bundle), and the same bytes always read the same way.
  */
-const knownMaps = new Map<string, Map<number, string>>();
+const knownMaps = new Map<string, GlyphTexts>();
 const KNOWN_MAPS = 256;
 
-function toUnicodeMap(stream: PdfStream): Map<number, string> {
+/**
+ * The text of each glyph code: an array indexed by code for our subsets, whose codes run from
+ * zero (looked up for every glyph drawn), a map for codes spread wider.
+ */
+type GlyphTexts = readonly (string | undefined)[] | ReadonlyMap<number, string>;
+
+function isDense(map: GlyphTexts): map is readonly (string | undefined)[] {
+  return Array.isArray(map);
+}
+
+/** Codes below this are kept in an array. */
+const DENSE_CODES = 4096;
+
+function toUnicodeMap(stream: PdfStream): GlyphTexts {
   const filter = stream.dict.get('Filter');
   const key = `${filter instanceof PdfName ? filter.name : ''}:${Buffer.from(stream.data.buffer, stream.data.byteOffset, stream.data.byteLength).toString('latin1')}`;
   let map = knownMaps.get(key);
   if (!map) {
-    map = parseToUnicode(decoded(stream));
+    map = glyphTexts(parseToUnicode(decoded(stream)));
     if (knownMaps.size >= KNOWN_MAPS) {
       const oldest = knownMaps.keys().next().value;
       if (oldest !== undefined) knownMaps.delete(oldest);
@@ -541,6 +563,15 @@ function toUnicodeMap(stream: PdfStream): Map<number, string> {
     knownMaps.set(key, map);
   }
   return map;
+}
+
+function glyphTexts(map: Map<number, string>): GlyphTexts {
+  let highest = -1;
+  for (const code of map.keys()) highest = Math.max(highest, code);
+  if (highest >= DENSE_CODES) return map;
+  const dense = new Array<string | undefined>(highest + 1).fill(undefined);
+  map.forEach((text, code) => (dense[code] = text));
+  return dense;
 }
 
 /** A ToUnicode CMap's `bfchar` and `bfrange` entries, for two-byte codes. */
@@ -634,6 +665,8 @@ function collectStrings(
   inAppearance: boolean,
   found: string[],
 ): void {
+  // Numbers, booleans and null hold no text, and are most of a form's values.
+  if (typeof value !== 'object' || value === null) return;
   if (isStream(value)) {
     collectStrings(value.dict, undefined, false, found);
   } else if (value instanceof PdfString) {
@@ -643,11 +676,11 @@ function collectStrings(
   } else if (Array.isArray(value)) {
     for (const item of value) collectStrings(item, key, inAppearance, found);
   } else if (value instanceof PdfDict) {
-    for (const [k, v] of value.entries) {
+    value.entries.forEach((v, k) => {
       if (inAppearance) found.push(k);
       const states = key === 'AP' && (k === 'N' || k === 'D' || k === 'R');
       collectStrings(v, k, states, found);
-    }
+    });
   }
 }
 
@@ -660,9 +693,23 @@ export function textString(bytes: Uint8Array): string {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     return Buffer.from(bytes.subarray(3)).toString('utf8');
   }
+  let plain = true;
+  for (let i = 0; i < bytes.length && plain; i++) plain = !differsFromLatin1(bytes[i]);
+  if (plain) return WINDOWS_1252.decode(bytes);
   let text = '';
   for (const byte of bytes) text += PDF_DOC_ENCODING[byte] ?? String.fromCharCode(byte);
   return text;
+}
+
+/**
+ * The WHATWG "latin1" decoder is windows-1252, which differs from Latin-1 only at 0x80-0x9f:
+ * bytes a plain string (above) does not hold. The quickest way to text for the rest.
+ */
+const WINDOWS_1252 = new TextDecoder('latin1');
+
+/** Where PDFDocEncoding has a character of its own (the table below). */
+function differsFromLatin1(byte: number): boolean {
+  return (byte >= 0x18 && byte <= 0x1f) || (byte >= 0x80 && byte <= 0xa0);
 }
 
 function utf16be(bytes: Uint8Array): string {
