@@ -53,7 +53,20 @@ interface FlatPage {
   /** Annotations that are not widgets stay annotations. */
   keptAnnots: PDFObject[];
   /** Widget annotations of this page: object number (0 for a direct one), placement as is. */
-  widgets: { objectNumber: number; dict: PDFDict; unchanged: Placement | undefined }[];
+  widgets: FlatWidget[];
+}
+
+interface FlatWidget {
+  objectNumber: number;
+  dict: PDFDict;
+  unchanged: Placement | undefined;
+  /**
+   * The `cm` operands that place an appearance stream of a fill, drawn at the widget's own size:
+   * a fill changes a widget's /AP, /AS, /V and /Ff, never its /Rect or /F.
+   */
+  ownSize: string;
+  /** Where each state the fills set draws, with the form's own appearances, as found. */
+  byState: Map<PDFObject | undefined, Placement | undefined>;
 }
 
 interface FlatBase {
@@ -63,7 +76,8 @@ interface FlatBase {
   /** The header and the block: how every flat copy of the form starts. */
   prefix: Uint8Array;
   /** Offsets of the block's objects in `prefix`, for the cross-reference table. */
-  offsets: Map<number, number>;
+  /** By object number, -1 where the block has no object (see ObjectOffsets). */
+  offsets: Float64Array;
 }
 
 const flatBases = new WeakMap<PreparedForm, FlatBase>();
@@ -110,10 +124,13 @@ function buildFlatBase(form: PreparedForm): FlatBase {
       if (!entry) continue;
       const annot = context.lookup(entry);
       if (annot instanceof PDFDict && annot.get(PDFName.of('Subtype')) === PDFName.of('Widget')) {
+        const rect = numbersOf(annot.lookup(PDFName.of('Rect')), [0, 0, 0, 0]);
         widgets.push({
           objectNumber: entry instanceof PDFRef ? entry.objectNumber : 0,
           dict: annot,
           unchanged: placementOf(form, annot),
+          ownSize: placedOn(ownSizeAppearance(0, rect), rect),
+          byState: new Map(),
         });
       } else {
         keptAnnots.push(entry);
@@ -164,10 +181,12 @@ function buildFlatBase(form: PreparedForm): FlatBase {
 function serialiseBlock(
   objects: BodyObject[],
   startsAt: number,
-): { block: { bytes: Uint8Array; objects: BlockObject[] }; offsets: Map<number, number> } {
+): { block: { bytes: Uint8Array; objects: BlockObject[] }; offsets: Float64Array } {
   const pieces: Uint8Array[] = [];
   const placed: BlockObject[] = [];
-  const offsets = new Map<number, number>();
+  let size = 0;
+  for (const object of objects) size = Math.max(size, object.objectNumber + 1);
+  const offsets = new Float64Array(size).fill(-1);
   let at = 0;
   for (const object of objects) {
     const head = Buffer.from(`${object.objectNumber} 0 obj\n`, 'latin1');
@@ -178,7 +197,7 @@ function serialiseBlock(
       bodyStart: at + head.length,
       bodyEnd: at + head.length + object.body.length,
     });
-    offsets.set(object.objectNumber, startsAt + at);
+    offsets[object.objectNumber] = startsAt + at;
     pieces.push(head, object.body, tail);
     at += head.length + object.body.length + tail.length;
   }
@@ -274,7 +293,9 @@ function flatObjects(
     ];
     if (ops.length > 0) {
       const drawNumber = allocate();
-      objects.push(streamObject(drawNumber, '', Buffer.from(ops.join('\n'), 'latin1'), true));
+      // Not compressed: a few kilobytes of placements a page, which deflating (and inflating
+      // again in the release check) cost more than the bytes saved are worth.
+      objects.push(streamObject(drawNumber, '', Buffer.from(ops.join('\n'), 'latin1'), false));
       contents.push(PDFRef.of(drawNumber));
     }
     dict.set(PDFName.of('Contents'), context.obj(contents));
@@ -294,9 +315,12 @@ function writeFlat(
 ): WrittenPdf {
   const layOut = () =>
     layOutBody(base.prefix, objects, (offsets, bodyEnd) => {
-      const all = new Map(base.offsets);
-      for (const [n, offset] of offsets) all.set(n, offset);
-      return xrefSection('table', all, bodyEnd, Math.max(...all.keys()) + 1, {
+      let size = base.offsets.length;
+      for (const n of offsets.keys()) size = Math.max(size, n + 1);
+      const all = new Float64Array(size).fill(-1);
+      all.set(base.offsets);
+      for (const [n, offset] of offsets) all[n] = offset;
+      return xrefSection('table', all, bodyEnd, size, {
         root: ref(catalog),
         info: ref(info),
         freeHead: true,
@@ -333,7 +357,7 @@ function drawWidgets(form: PreparedForm, update: FormUpdate, page: FlatPage): Dr
   for (const widget of page.widgets) {
     const edited = widget.objectNumber ? update.editedDict(widget.objectNumber) : undefined;
     // A widget this fill did not touch is drawn as the form left it, worked out once.
-    const placement = edited ? placementOf(form, edited) : widget.unchanged;
+    const placement = edited ? editedPlacement(form, widget, edited) : widget.unchanged;
     if (!placement) continue;
     const key = `FlatWidget${xobjects.size + 1}`;
     xobjects.set(key, placement.objectNumber);
@@ -374,6 +398,27 @@ function placementOf(form: PreparedForm, dict: PDFDict): Placement | undefined {
   const appearance = normalAppearance(form, dict, rect);
   if (!appearance) return undefined;
   return { objectNumber: appearance.objectNumber, matrix: placedOn(appearance, rect) };
+}
+
+/** Where a widget the fill changed is drawn: its new appearance at its own size, or its state. */
+function editedPlacement(
+  form: PreparedForm,
+  widget: FlatWidget,
+  edited: PDFDict,
+): Placement | undefined {
+  const ap = edited.get(PDFName.of('AP'));
+  if (ap === widget.dict.get(PDFName.of('AP'))) {
+    // The form's own appearances (a checkbox or radio button): what it draws depends on /AS.
+    const state = edited.get(PDFName.of('AS'));
+    if (!widget.byState.has(state)) widget.byState.set(state, placementOf(form, edited));
+    return widget.byState.get(state);
+  }
+  const normal = ap instanceof PDFDict ? ap.get(PDFName.of('N')) : undefined;
+  const ours = normal instanceof PDFRef && normal.objectNumber >= form.base.nextNumber;
+  if (!ours) return placementOf(form, edited);
+  return isVisible(edited)
+    ? { objectNumber: normal.objectNumber, matrix: widget.ownSize }
+    : undefined;
 }
 
 /** The `cm` operands that put `appearance` on the rectangle `rect`. */
@@ -440,9 +485,7 @@ function normalAppearance(
   }
   if (!(normal instanceof PDFRef)) return undefined;
   if (normal.objectNumber >= form.base.nextNumber) {
-    // Streams of this fill are drawn at the widget's own size.
-    const size = [0, 0, Math.abs(rect[2] - rect[0]), Math.abs(rect[3] - rect[1])];
-    return { objectNumber: normal.objectNumber, bbox: size, matrix: IDENTITY };
+    return ownSizeAppearance(normal.objectNumber, rect);
   }
   const stream = context.lookup(normal);
   if (!(stream instanceof PDFStream)) return undefined;
@@ -451,6 +494,12 @@ function normalAppearance(
     bbox: numbersOf(stream.dict.lookup(PDFName.of('BBox')), rect),
     matrix: numbersOf(stream.dict.lookup(PDFName.of('Matrix')), IDENTITY),
   };
+}
+
+/** A stream of this fill: drawn at the widget's own size. */
+function ownSizeAppearance(objectNumber: number, rect: number[]): Appearance {
+  const size = [0, 0, Math.abs(rect[2] - rect[0]), Math.abs(rect[3] - rect[1])];
+  return { objectNumber, bbox: size, matrix: IDENTITY };
 }
 
 /** Each stream `/AP /N` holds, whatever the widget's state: the form's own, never this fill's. */

@@ -19,7 +19,7 @@ import {
   textObject,
   utf16Hex,
 } from './pdf-syntax';
-import { findRefs, rewriteRefs } from './pdf-renumber';
+import { findRefs, RefSpan, rewriteRefs } from './pdf-renumber';
 import { xrefSection } from './pdf-xref';
 import {
   BlockObject,
@@ -121,14 +121,14 @@ function writeBundle(parts: PdfPart[], titles: string[]): WrittenPdf {
     firstPages.push(mapped[0]);
     pages.push(...mapped);
     const replaced = new Set([placement.part.pageTree, ...placement.part.omitted]);
-    for (const object of placement.part.objects) {
-      if (replaced.has(object.objectNumber)) continue;
-      const refs = findRefs(object.body, 0, object.body.length);
+    const refs = refsOf(placement.part);
+    placement.part.objects.forEach((object, i) => {
+      if (replaced.has(object.objectNumber)) return;
       objects.push({
         objectNumber: renumber(object.objectNumber),
-        body: rewriteRefs(object.body, 0, object.body.length, refs, renumber),
+        body: rewriteRefs(object.body, 0, object.body.length, refs[i], renumber),
       });
-    }
+    });
   }
   objects.push(
     textObject(
@@ -144,10 +144,13 @@ function writeBundle(parts: PdfPart[], titles: string[]): WrittenPdf {
     ...outline(outlineRoot, items, titles, firstPages),
   );
   const bytes = layOutBody(head.prefix, objects, (offsets, bodyEnd) => {
-    const all = new Map(head.offsets);
-    for (const [n, offset] of offsets) all.set(n, offset);
     // /Size is one past the highest number written: numbers a part left unused stay unlisted.
-    return xrefSection('table', all, bodyEnd, Math.max(...all.keys()) + 1, {
+    let size = head.offsets.length;
+    for (const n of offsets.keys()) size = Math.max(size, n + 1);
+    const all = new Float64Array(size).fill(-1);
+    all.set(head.offsets);
+    for (const [n, offset] of offsets) all[n] = offset;
+    return xrefSection('table', all, bodyEnd, size, {
       root: ref(catalog),
       info: ref(info),
       freeHead: true,
@@ -158,6 +161,21 @@ function writeBundle(parts: PdfPart[], titles: string[]): WrittenPdf {
     statics: head.statics,
     sha256: lazySha256(() => sha256After(head.prefix, bytes)),
   };
+}
+
+/**
+ * The references in each object of a part, found once: a packet merges the same flat copy into
+ * up to three bundles.
+ */
+const partRefs = new WeakMap<PdfPart, RefSpan[][]>();
+
+function refsOf(part: PdfPart): RefSpan[][] {
+  let refs = partRefs.get(part);
+  if (!refs) {
+    refs = part.objects.map((object) => findRefs(object.body, 0, object.body.length));
+    partRefs.set(part, refs);
+  }
+  return refs;
 }
 
 /** Object numbers of one part as the bundle numbers them. */
@@ -267,7 +285,8 @@ const ENDOBJ = Buffer.from('\nendobj\n', 'latin1');
 
 interface Head {
   prefix: Uint8Array;
-  offsets: Map<number, number>;
+  /** By object number, -1 where the blocks have no object (see ObjectOffsets). */
+  offsets: Float64Array;
   statics: StaticRegion[];
 }
 
@@ -302,12 +321,16 @@ function idOf(block: StaticBlock): number {
 }
 
 function buildHead(blocks: StaticBlock[]): Head {
-  const offsets = new Map<number, number>();
+  let size = 0;
+  for (const block of blocks) {
+    for (const object of block.objects) size = Math.max(size, object.objectNumber + 1);
+  }
+  const offsets = new Float64Array(size).fill(-1);
   const statics: StaticRegion[] = [];
   let at = HEADER.length;
   for (const block of blocks) {
     statics.push({ offset: at, source: block.source });
-    for (const object of block.objects) offsets.set(object.objectNumber, at + object.offset);
+    for (const object of block.objects) offsets[object.objectNumber] = at + object.offset;
     at += block.source.bytes.length;
   }
   return {

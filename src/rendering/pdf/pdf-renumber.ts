@@ -156,12 +156,19 @@ export function rewriteRefs(
   renumber: (objectNumber: number) => number,
 ): Uint8Array {
   if (refs.length === 0) return bytes.subarray(start, end);
-  const pieces: Uint8Array[] = [];
-  let at = start;
-  for (const ref of refs) {
-    pieces.push(bytes.subarray(at, ref.start), Buffer.from(`${renumber(ref.objectNumber)} 0 R`));
-    at = ref.end;
-  }
-  pieces.push(bytes.subarray(at, end));
-  return Buffer.concat(pieces);
+  const written = refs.map((ref) => `${renumber(ref.objectNumber)} 0 R`);
+  let length = end - start;
+  refs.forEach((ref, i) => (length += written[i].length - (ref.end - ref.start)));
+  // One buffer, every byte written: a buffer per reference would be thousands per bundle.
+  const out = Buffer.allocUnsafe(length);
+  let from = start;
+  let to = 0;
+  refs.forEach((ref, i) => {
+    out.set(bytes.subarray(from, ref.start), to);
+    to += ref.start - from;
+    to += out.write(written[i], to, 'latin1');
+    from = ref.end;
+  });
+  out.set(bytes.subarray(from, end), to);
+  return out;
 }

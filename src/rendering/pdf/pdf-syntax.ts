@@ -118,13 +118,14 @@ export function layOutBody(
   trailerText: (offsets: Map<number, number>, bodyEnd: number) => Uint8Array,
 ): Uint8Array {
   const needsNewline = prefix.length > 0 && prefix[prefix.length - 1] !== 0x0a;
-  const heads = objects.map((o) => latin1(`${o.objectNumber} 0 obj\n`));
-  const endObj = latin1('\nendobj\n');
+  // The object headers are ASCII, a byte per character, written straight into the file: a
+  // buffer for each would be thousands of small allocations per bundle.
+  const heads = objects.map((o) => `${o.objectNumber} 0 obj\n`);
   let offset = prefix.length + (needsNewline ? 1 : 0);
   const offsets = new Map<number, number>();
   objects.forEach((o, i) => {
     offsets.set(o.objectNumber, offset);
-    offset += heads[i].length + o.body.length + endObj.length;
+    offset += heads[i].length + o.body.length + END_OBJ.length;
   });
   const tail = trailerText(offsets, offset);
   // Every byte is written below: no need to zero megabytes first.
@@ -133,13 +134,14 @@ export function layOutBody(
   let at = prefix.length;
   if (needsNewline) out[at++] = 0x0a;
   objects.forEach((o, i) => {
-    out.set(heads[i], at);
-    at += heads[i].length;
+    at += out.write(heads[i], at, 'latin1');
     out.set(o.body, at);
     at += o.body.length;
-    out.set(endObj, at);
-    at += endObj.length;
+    out.set(END_OBJ, at);
+    at += END_OBJ.length;
   });
   out.set(tail, at);
   return out;
 }
+
+const END_OBJ = latin1('\nendobj\n');

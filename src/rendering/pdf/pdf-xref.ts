@@ -39,13 +39,32 @@ function trailerEntries(size: number, fields: TrailerFields): string {
 }
 
 /**
+ * Where each object starts, by object number: a map, or for a whole file of thousands of
+ * objects an array indexed by object number, holding -1 where there is no object (no map to
+ * copy and no numbers to sort for each bundle).
+ */
+export type ObjectOffsets = ReadonlyMap<number, number> | Float64Array;
+
+/** The object numbers of `offsets`, in order. */
+function numbersOf(offsets: ObjectOffsets): number[] {
+  if (!(offsets instanceof Float64Array)) return [...offsets.keys()].sort((a, b) => a - b);
+  const numbers: number[] = [];
+  for (let n = 0; n < offsets.length; n++) if (offsets[n] >= 0) numbers.push(n);
+  return numbers;
+}
+
+function offsetOf(offsets: ObjectOffsets, n: number): number {
+  return offsets instanceof Float64Array ? offsets[n] : (offsets.get(n) ?? 0);
+}
+
+/**
  * The cross-reference section for the objects at `offsets`, the trailer and `%%EOF`.
  * `nextNumber` is one past the highest object number in use before this section; a stream
  * section takes that number for itself.
  */
 export function xrefSection(
   style: XrefStyle,
-  offsets: Map<number, number>,
+  offsets: ObjectOffsets,
   sectionOffset: number,
   nextNumber: number,
   fields: TrailerFields,
@@ -56,12 +75,12 @@ export function xrefSection(
 }
 
 function xrefTable(
-  offsets: Map<number, number>,
+  offsets: ObjectOffsets,
   sectionOffset: number,
   size: number,
   fields: TrailerFields,
 ): Uint8Array {
-  const numbers = [...offsets.keys()].sort((a, b) => a - b);
+  const numbers = numbersOf(offsets);
   const runs = subsections(numbers);
   const heads = runs.map(([first, count]) => `${first} ${count}\n`);
   const start = `xref\n${fields.freeHead ? '0 1\n0000000000 65535 f \n' : ''}`;
@@ -77,7 +96,7 @@ function xrefTable(
     at += out.write(heads[i], at, 'latin1');
     for (let n = first; n < first + count; n++) {
       out.set(ENTRY, at);
-      let offset = offsets.get(n) ?? 0;
+      let offset = offsetOf(offsets, n);
       for (let digit = 9; digit >= 0; digit--) {
         out[at + digit] = 0x30 + (offset % 10);
         offset = Math.floor(offset / 10);
@@ -95,13 +114,14 @@ const ENTRY = Buffer.from('0000000000 00000 n \n', 'latin1');
 const FIELD_WIDTHS = [1, 4, 2];
 
 function xrefStream(
-  offsets: Map<number, number>,
+  offsets: ObjectOffsets,
   sectionOffset: number,
   nextNumber: number,
   fields: TrailerFields,
 ): Uint8Array {
   const own = nextNumber;
-  const all = new Map(offsets);
+  const all = new Map<number, number>();
+  for (const n of numbersOf(offsets)) all.set(n, offsetOf(offsets, n));
   all.set(own, sectionOffset);
   const numbers = [...all.keys()].sort((a, b) => a - b);
   const entrySize = FIELD_WIDTHS.reduce((a, b) => a + b, 0);
