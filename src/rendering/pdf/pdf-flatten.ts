@@ -14,11 +14,12 @@ import {
   layOutBody,
   num,
   pdfLibObject,
+  reachableObjects,
   ref,
   streamObject,
   textObject,
 } from './pdf-syntax';
-import { xrefSection } from './pdf-xref';
+import { combinedOffsets, xrefSection } from './pdf-xref';
 import { NEUTRAL_INFO, type PreparedForm } from './prepared-form';
 import {
   BlockObject,
@@ -140,23 +141,7 @@ function buildFlatBase(form: PreparedForm): FlatBase {
   }
   // What the flat pages reach: their own entries, their content and resources, annotations
   // kept, and every appearance a widget may show (a checkbox's on and off states).
-  const reachable = new Map<number, PDFObject>();
-  const visit = (object: PDFObject | undefined): void => {
-    if (object === undefined) return;
-    if (object instanceof PDFRef) {
-      if (excluded.has(object.objectNumber) || reachable.has(object.objectNumber)) return;
-      const target = context.lookup(object);
-      if (target === undefined) return;
-      reachable.set(object.objectNumber, target);
-      visit(target);
-    } else if (object instanceof PDFDict) {
-      for (const [, value] of object.entries()) visit(value);
-    } else if (object instanceof PDFArray) {
-      for (const value of object.asArray()) visit(value);
-    } else if (object instanceof PDFStream) {
-      visit(object.dict);
-    }
-  };
+  const { visit, objects: reachedObjects } = reachableObjects(context, excluded);
   for (const page of pages) {
     visit(page.dict);
     page.contents.forEach(visit);
@@ -164,10 +149,7 @@ function buildFlatBase(form: PreparedForm): FlatBase {
     page.keptAnnots.forEach(visit);
     for (const widget of page.widgets) visit(widget.dict.get(PDFName.of('AP')));
   }
-  const objects = [...reachable]
-    .sort(([a], [b]) => a - b)
-    .map(([n, object]) => pdfLibObject(n, object));
-  const { block, offsets } = serialiseBlock(objects, FLAT_HEADER.length);
+  const { block, offsets } = serialiseBlock(reachedObjects(), FLAT_HEADER.length);
   const prefix = concatBytes([FLAT_HEADER, block.bytes]);
   const staticBlock: StaticBlock = {
     source: { bytes: prefix.subarray(FLAT_HEADER.length), shows: staticTextOf(form) },
@@ -315,12 +297,8 @@ function writeFlat(
 ): WrittenPdf {
   const layOut = () =>
     layOutBody(base.prefix, objects, (offsets, bodyEnd) => {
-      let size = base.offsets.length;
-      for (const n of offsets.keys()) size = Math.max(size, n + 1);
-      const all = new Float64Array(size).fill(-1);
-      all.set(base.offsets);
-      for (const [n, offset] of offsets) all[n] = offset;
-      return xrefSection('table', all, bodyEnd, size, {
+      const all = combinedOffsets(base.offsets, offsets);
+      return xrefSection('table', all, bodyEnd, all.length, {
         root: ref(catalog),
         info: ref(info),
         freeHead: true,

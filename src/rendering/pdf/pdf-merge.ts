@@ -1,12 +1,4 @@
-import {
-  PDFArray,
-  PDFDict,
-  PDFDocument,
-  PDFName,
-  PDFObject,
-  PDFRef,
-  PDFStream,
-} from '@cantoo/pdf-lib';
+import { PDFDict, PDFDocument, PDFName, PDFRef } from '@cantoo/pdf-lib';
 import { AppError } from '../../common/errors/app-error';
 import { ErrorCode } from '../../common/errors/error-code';
 import { KEEP_METADATA } from './neutral-metadata';
@@ -15,12 +7,13 @@ import {
   concatBytes,
   layOutBody,
   pdfLibObject,
+  reachableObjects,
   ref,
   textObject,
   utf16Hex,
 } from './pdf-syntax';
 import { findRefs, RefSpan, rewriteRefs } from './pdf-renumber';
-import { xrefSection } from './pdf-xref';
+import { combinedOffsets, xrefSection } from './pdf-xref';
 import {
   BlockObject,
   lazySha256,
@@ -144,13 +137,8 @@ function writeBundle(parts: PdfPart[], titles: string[]): WrittenPdf {
     ...outline(outlineRoot, items, titles, firstPages),
   );
   const bytes = layOutBody(head.prefix, objects, (offsets, bodyEnd) => {
-    // /Size is one past the highest number written: numbers a part left unused stay unlisted.
-    let size = head.offsets.length;
-    for (const n of offsets.keys()) size = Math.max(size, n + 1);
-    const all = new Float64Array(size).fill(-1);
-    all.set(head.offsets);
-    for (const [n, offset] of offsets) all[n] = offset;
-    return xrefSection('table', all, bodyEnd, size, {
+    const all = combinedOffsets(head.offsets, offsets);
+    return xrefSection('table', all, bodyEnd, all.length, {
       root: ref(catalog),
       info: ref(info),
       freeHead: true,
@@ -380,22 +368,8 @@ function partOf(doc: PDFDocument): PdfPart {
   }
   const pages = doc.getPages();
   for (const page of pages) excluded.add(page.ref.objectNumber);
-  const reachable = new Map<number, PDFObject>();
-  const visit = (object: PDFObject | undefined): void => {
-    if (object instanceof PDFRef) {
-      if (excluded.has(object.objectNumber) || reachable.has(object.objectNumber)) return;
-      const target = context.lookup(object);
-      if (target === undefined) return;
-      reachable.set(object.objectNumber, target);
-      visit(target);
-    } else if (object instanceof PDFDict) {
-      for (const [, value] of object.entries()) visit(value);
-    } else if (object instanceof PDFArray) {
-      for (const value of object.asArray()) visit(value);
-    } else if (object instanceof PDFStream) {
-      visit(object.dict);
-    }
-  };
+  const reached = reachableObjects(context, excluded);
+  const visit = reached.visit;
   const objects: BodyObject[] = [];
   for (const page of pages) {
     const dict = page.node.clone();
@@ -407,9 +381,7 @@ function partOf(doc: PDFDocument): PdfPart {
     visit(dict);
     objects.push(pdfLibObject(page.ref.objectNumber, dict));
   }
-  for (const [n, object] of [...reachable].sort(([a], [b]) => a - b)) {
-    objects.push(pdfLibObject(n, object));
-  }
+  for (const object of reached.objects()) objects.push(object);
   return {
     pages: pages.map((p) => p.ref.objectNumber),
     pageTree,

@@ -1,5 +1,5 @@
 import { deflateSync } from 'node:zlib';
-import { PDFObject, PDFStream } from '@cantoo/pdf-lib';
+import { PDFArray, PDFContext, PDFDict, PDFObject, PDFRef, PDFStream } from '@cantoo/pdf-lib';
 
 /**
  * The few pieces of PDF syntax our writers produce themselves: numbers, names, text strings and
@@ -145,3 +145,33 @@ export function layOutBody(
 }
 
 const END_OBJ = latin1('\nendobj\n');
+
+/**
+ * Collects the indirect objects what is visited reaches (but the `excluded` numbers, which the
+ * caller writes itself), to write them in object-number order: what a copied or flattened page
+ * needs to show.
+ */
+export function reachableObjects(
+  context: PDFContext,
+  excluded: ReadonlySet<number>,
+): { visit: (object: PDFObject | undefined) => void; objects: () => BodyObject[] } {
+  const reachable = new Map<number, PDFObject>();
+  const visit = (object: PDFObject | undefined): void => {
+    if (object instanceof PDFRef) {
+      if (excluded.has(object.objectNumber) || reachable.has(object.objectNumber)) return;
+      const target = context.lookup(object);
+      if (target === undefined) return;
+      reachable.set(object.objectNumber, target);
+      visit(target);
+    } else if (object instanceof PDFDict) {
+      for (const [, value] of object.entries()) visit(value);
+    } else if (object instanceof PDFArray) {
+      for (const value of object.asArray()) visit(value);
+    } else if (object instanceof PDFStream) {
+      visit(object.dict);
+    }
+  };
+  const objects = () =>
+    [...reachable].sort(([a], [b]) => a - b).map(([n, object]) => pdfLibObject(n, object));
+  return { visit, objects };
+}

@@ -53,6 +53,23 @@ function numbersOf(offsets: ObjectOffsets): number[] {
   return numbers;
 }
 
+/**
+ * The offsets of a file whose prefix holds the objects at `prefixOffsets`, followed by the
+ * objects at `added`: one array by object number, sized one past the highest number written, so
+ * that numbers no part used stay unlisted and /Size is right.
+ */
+export function combinedOffsets(
+  prefixOffsets: Float64Array,
+  added: ReadonlyMap<number, number>,
+): Float64Array {
+  let size = prefixOffsets.length;
+  for (const n of added.keys()) size = Math.max(size, n + 1);
+  const all = new Float64Array(size).fill(-1);
+  all.set(prefixOffsets);
+  for (const [n, offset] of added) all[n] = offset;
+  return all;
+}
+
 function offsetOf(offsets: ObjectOffsets, n: number): number {
   return offsets instanceof Float64Array ? offsets[n] : (offsets.get(n) ?? 0);
 }
