@@ -24,3 +24,13 @@ export function parseCaseFacts(input: unknown, prefix = ''): CaseFacts {
   if (errors.length > 0) throw AppError.validation(flattenValidationErrors(errors, prefix));
   return facts;
 }
+
+/**
+ * Facts read back from the database: validated when they were stored and sealed with AES-GCM
+ * since, so they are only turned into the class again. Validating them on every read would
+ * repeat the work for each case of a list, and could refuse a stored case on a machine whose
+ * fonts differ from the one that accepted it.
+ */
+export function storedCaseFacts(json: string): CaseFacts {
+  return plainToInstance(CaseFacts, JSON.parse(json) as object);
+}

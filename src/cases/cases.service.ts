@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CaseFacts } from '../case-facts/case-facts.dto';
-import { parseCaseFacts } from '../case-facts/parse-case-facts';
+import { storedCaseFacts } from '../case-facts/parse-case-facts';
 import { AppError } from '../common/errors/app-error';
 import { CaseCipher } from '../crypto/case-cipher';
 import { PacksService } from '../packs/packs.service';
@@ -107,7 +107,7 @@ export class CasesService {
 
   /** Stored facts are re-validated on the way out of the database, like any other input. */
   factsOf(record: CaseEntity): CaseFacts {
-    return parseCaseFacts(JSON.parse(record.facts) as unknown);
+    return storedCaseFacts(record.facts);
   }
 
   /** A packet's own copy of the facts that made it, sealed with the case's data key. */

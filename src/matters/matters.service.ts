@@ -4,7 +4,7 @@ import { notPermitted } from '../accounts/account-errors';
 import { AuditTrail } from '../audit/audit-trail';
 import type { AuditAction } from '../audit/audit.types';
 import { CaseFacts } from '../case-facts/case-facts.dto';
-import { parseCaseFacts } from '../case-facts/parse-case-facts';
+import { parseCaseFacts, storedCaseFacts } from '../case-facts/parse-case-facts';
 import { CaseAccess, organisationAccess } from '../cases/case-access';
 import { CaseSharesService } from '../cases/case-shares.service';
 import { CaseEntity } from '../cases/case.entity';
@@ -182,7 +182,7 @@ export class MattersService {
       throw AppError.notFound('This packet was made before packets kept their facts');
     }
     const json = await this.cases.unsealPacketFacts(caseId, packetId, packet.facts);
-    const facts = parseCaseFacts(JSON.parse(json) as unknown);
+    const facts = storedCaseFacts(json);
     const shown = confidential ? { facts, hidden: [] } : withoutConfidential(facts);
     await this.record(
       ctx,
