@@ -71,6 +71,7 @@ interface Options {
   interviewPack: string;
   office: boolean;
   latencySeconds: number;
+  thinkMs: number;
   sample: number;
   out: string;
 }
@@ -87,6 +88,7 @@ function options(argv: string[]): Options {
       'interview-pack': { type: 'string' },
       'no-office': { type: 'boolean', default: false },
       'latency-seconds': { type: 'string', default: '60' },
+      'think-ms': { type: 'string', default: '1000' },
       sample: { type: 'string', default: '5' },
       out: { type: 'string' },
     },
@@ -106,6 +108,7 @@ function options(argv: string[]): Options {
     interviewPack: values['interview-pack'] ?? values.pack ?? 'ca-dv',
     office: !values['no-office'],
     latencySeconds: int('latency-seconds', values['latency-seconds'], 1),
+    thinkMs: int('think-ms', values['think-ms'], 0),
     sample: int('sample', values.sample, 1),
     out: values.out ?? join(ROOT, 'bench', 'results', 'batch-latest.json'),
   };
@@ -183,6 +186,8 @@ class Bench {
           BATCH_MAX_BYTES: String(1024 * 1024 * 1024),
         }),
         ROOT,
+        // Lets a run profile the service alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+        (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean),
       ),
     );
     const base = `http://127.0.0.1:${port}`;
@@ -530,6 +535,7 @@ async function memory(bench: Bench, seed: number): Promise<MemoryResult> {
 function latencyRun(r: LoadResult, extra: Partial<LatencyRun>): LatencyRun {
   return {
     clients: r.clients,
+    thinkMs: r.thinkMs,
     seconds: r.seconds,
     answers: latencies(r.answers),
     starts: latencies(r.starts),
@@ -549,6 +555,7 @@ async function baseline(bench: Bench): Promise<LatencyRun> {
     bench.opts.clients,
     5000,
     bench.opts.latencySeconds * 1000,
+    bench.opts.thinkMs,
   );
   return latencyRun(r, { loadAverageBefore: loadBefore, loadAverageAfter: load() });
 }
@@ -575,6 +582,7 @@ async function duringBatch(bench: Bench, rowsPerSecond: number | undefined): Pro
     bench.opts.clients,
     5000,
     windowS * 1000,
+    bench.opts.thinkMs,
   );
   const after = await bench.summary(id);
   await bench.client().json('POST', `/batches/${id}/cancel`, undefined, [200, 409]);

@@ -5,6 +5,8 @@ import { screenKey } from '../../test/support/interview-driver';
 /** Latencies in milliseconds of requests started inside the recorded window. */
 export interface LoadResult {
   clients: number;
+  /** Mean pause of each client between a response and its next request (0: none). */
+  thinkMs: number;
   /** Length of the recorded window, in seconds. */
   seconds: number;
   /** Screen submissions (`POST /interview/:id/answers`). */
@@ -27,8 +29,11 @@ interface Screened {
 }
 
 /**
- * Petitioners working through the interview as fast as the service answers: each client starts
- * an interview, answers every screen from the shared test script, and starts again at the review.
+ * Petitioners working through the interview: each client starts an interview, answers every
+ * screen from the shared test script, and starts again at the review. Between a response and the
+ * next request a client pauses for a random time around `thinkMs` (half to one and a half times
+ * it), so the clients do not move in step; with 0 they ask as fast as the service answers, which
+ * measures how many submissions a second the service can take rather than what one waits.
  */
 export async function interviewLoad(
   base: string,
@@ -36,12 +41,14 @@ export async function interviewLoad(
   clients: number,
   warmupMs: number,
   windowMs: number,
+  thinkMs: number,
 ): Promise<LoadResult> {
   const begin = performance.now();
   const recordFrom = begin + warmupMs;
   const stopAt = recordFrom + windowMs;
   const result: LoadResult = {
     clients,
+    thinkMs,
     seconds: windowMs / 1000,
     answers: [],
     starts: [],
@@ -87,10 +94,16 @@ export async function interviewLoad(
     return {};
   }
 
+  const think = (share = 0.5 + Math.random()) =>
+    thinkMs > 0 ? new Promise((r) => setTimeout(r, thinkMs * share)) : Promise.resolve();
+
   async function client(): Promise<void> {
+    // Spread over one pause, so the clients do not all arrive at once.
+    await think(Math.random());
     while (performance.now() < stopAt) {
       const retried = new Set<string>();
       const started = await post('/interview', { packId, language: 'en' }, 'start');
+      await think();
       let screen = started.screen;
       const sessionId = started.sessionId;
       if (!screen || !sessionId) continue;
@@ -105,6 +118,7 @@ export async function interviewLoad(
           'answer',
           screenKey(screen.position),
         );
+        await think();
         if (next.screen) screen = next.screen;
         else if (!retried.has(screenKey(screen.position))) retried.add(screenKey(screen.position));
         else break;

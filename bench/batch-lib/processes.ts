@@ -23,8 +23,13 @@ export function startNode(
   script: string,
   env: NodeJS.ProcessEnv,
   cwd: string,
+  nodeArgs: string[] = [],
 ): Started {
-  const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, script], {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (child.pid === undefined) throw new Error(`${name} did not start`);
   const tail: string[] = [];
   const keep = (c: Buffer) => {

@@ -49,6 +49,8 @@ export interface MemoryResult {
 
 export interface LatencyRun {
   clients: number;
+  /** Mean pause of each client between screens, in milliseconds. */
+  thinkMs: number;
   seconds: number;
   answers: Latencies | undefined;
   starts: Latencies | undefined;
@@ -95,6 +97,12 @@ function table(head: string[], rows: string[][], right: boolean[]): string {
   return [pad(head), rule, ...rows.map(pad)].join('\n');
 }
 
+function clientsLabel(r: LatencyRun | undefined): string {
+  if (!r) return '';
+  const pause = r.thinkMs > 0 ? `${r.thinkMs / 1000} s between screens` : 'no pause';
+  return `${r.clients} clients, ${pause}`;
+}
+
 function latencyRow(what: string, r: LatencyRun | undefined): string[] {
   const a = r?.answers;
   const s = r?.starts;
@@ -107,6 +115,7 @@ function latencyRow(what: string, r: LatencyRun | undefined): string[] {
   return [
     what,
     String(a?.n ?? 0),
+    r ? ((a?.n ?? 0) / r.seconds).toFixed(1) : '–',
     n(a?.p50),
     n(a?.p95),
     n(a?.p99),
@@ -194,8 +203,9 @@ export function renderBatchMarkdown(r: BatchBenchReport): string {
     out.push(
       table(
         [
-          'Interview, 50 clients',
+          'Interview',
           'Screens n',
+          'Screens/s',
           'p50 ms',
           'p95 ms',
           'p99 ms',
@@ -204,7 +214,9 @@ export function renderBatchMarkdown(r: BatchBenchReport): string {
           'Start p50 ms',
           'Start p99 ms',
           'Non-2xx',
-        ].map((h, i) => (i === 0 ? `Interview, ${r.latencyBaseline?.clients ?? ''} clients` : h)),
+        ].map((h, i) =>
+          i === 0 ? `Interview, ${clientsLabel(r.latencyBaseline ?? r.latencyDuringBatch)}` : h,
+        ),
         [
           latencyRow('no batch', r.latencyBaseline),
           latencyRow(
@@ -212,7 +224,7 @@ export function renderBatchMarkdown(r: BatchBenchReport): string {
             r.latencyDuringBatch,
           ),
         ],
-        [false, true, true, true, true, true, true, true, true, true],
+        [false, true, true, true, true, true, true, true, true, true, true],
       ),
       '',
     );

@@ -106,6 +106,12 @@ export class AppConfig {
   @Transform(toBoolean) @IsBoolean() RUN_WORKER_IN_PROCESS: boolean = false;
   /** Batch rows one process builds at the same time. */
   @IsInt() @Min(1) @Max(64) WORKER_CONCURRENCY: number = 1;
+  /**
+   * Scheduling priority a batch worker lowers itself to (Unix nice, 0-19), and the LibreOffice it
+   * starts with it: on a machine shared with the service, petitioners' requests come first and
+   * the batch takes whatever CPU they leave. 0 keeps the worker at the service's priority.
+   */
+  @IsInt() @Min(0) @Max(19) WORKER_NICE: number = 10;
   /** Tries per batch row before it is marked failed (a retry from the API starts again). */
   @IsInt() @Min(1) @Max(20) BATCH_JOB_ATTEMPTS: number = 3;
   /** Wait before the second try of a row, doubled for each try after it. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { scrypt } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { DecryptionError, IV_BYTES, KEY_BYTES, TAG_BYTES, open, seal } from '../crypto/aead';
 import { AppError } from '../common/errors/app-error';
 import { sha256 } from '../common/sha256';
@@ -35,8 +36,12 @@ export const KDF_ID = `scrypt:${LOG_N}:${R}:${P}`;
  */
 const SALT = 'protective-order-assembly:interview-draft:v1';
 
-/** Derivations at once: each holds a libuv thread and 32 MiB, so a flood of resumes waits here. */
-const MAX_CONCURRENT = 2;
+/**
+ * Derivations at once: each holds a libuv thread, a whole CPU for a tenth of a second and 32 MiB,
+ * so a flood of starts and resumes waits here. One CPU is always left to the event loop, or a
+ * burst of new interviews would stall every other petitioner's next screen.
+ */
+const MAX_CONCURRENT = Math.max(1, Math.min(4, availableParallelism() - 1));
 /** Beyond this many waiting, a derivation is refused rather than queued without end. */
 const MAX_WAITING = 64;
 const BUSY_RETRY_SECONDS = 5;

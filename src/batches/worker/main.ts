@@ -1,5 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { existsSync, readdirSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { loadConfig } from '../../config/app-config';
 import { JsonLogger } from '../../logging/json-logger';
 import { openBatchRuntime } from '../runtime';
@@ -25,6 +27,7 @@ async function main(): Promise<number> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
+  lowerPriority(config.WORKER_NICE, logger);
   const runtime = await openBatchRuntime(config, 'worker');
   runtime.sweeper.start();
   logger.log({ msg: 'batch worker started', concurrency: config.WORKER_CONCURRENCY });
@@ -33,6 +36,25 @@ async function main(): Promise<number> {
   await runtime.close();
   logger.log('batch worker stopped');
   return 0;
+}
+
+/**
+ * Before anything is started, so LibreOffice inherits the same priority. Linux keeps a priority
+ * per thread, and V8's and libuv's threads already run, so each thread of the process is lowered
+ * (a thread started later inherits it). A refusal (a container without the right) is logged and
+ * the worker runs at its given priority rather than not at all.
+ */
+function lowerPriority(nice: number, logger: Logger): void {
+  try {
+    const threads = existsSync('/proc/self/task') ? readdirSync('/proc/self/task') : ['0'];
+    for (const tid of threads) setPriority(Number(tid), nice);
+  } catch (e) {
+    logger.warn({
+      msg: 'batch worker could not lower its priority',
+      nice,
+      error: e instanceof Error ? e.message : String(e),
+    });
+  }
 }
 
 main().then(
