@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { DecryptionError } from './aead';
 import { DataKey, HEADER_BYTES, decryptEnvelope, encryptEnvelope, envelopeKeyId } from './envelope';
 
@@ -14,6 +14,25 @@ describe('at-rest envelope (AES-256-GCM)', () => {
     expect(env.includes(Buffer.from('Sentinelname'))).toBe(false);
     expect(envelopeKeyId(env, 'x')).toBe(key.id);
     expect(decryptEnvelope(key, env, ctx, 'case facts')).toEqual(plaintext);
+  });
+
+  it('round-trips a file of several slices, equal to a one-step GCM of the same bytes', () => {
+    // A packet's bundle is megabytes: encrypted in slices into one buffer, it must match exactly
+    // what one cipher.update over the whole file gives, and a byte changed anywhere must fail.
+    const big = randomBytes(3 * 256 * 1024 + 7);
+    const env = encryptEnvelope(key, big, ctx);
+    expect(env.length).toBe(HEADER_BYTES + big.length);
+    const iv = env.subarray(20, 32);
+    const once = createCipheriv('aes-256-gcm', key.key, iv, { authTagLength: 16 });
+    once.setAAD(Buffer.concat([env.subarray(0, 32), Buffer.from(`|po-assembly|${ctx}`, 'utf8')]));
+    // Compared with equals(): a failing toEqual would print a megabyte diff.
+    const expected = Buffer.concat([once.update(big), once.final()]);
+    expect(env.subarray(HEADER_BYTES).equals(expected)).toBe(true);
+    expect(env.subarray(32, HEADER_BYTES).equals(once.getAuthTag())).toBe(true);
+    expect(decryptEnvelope(key, env, ctx, 'packet file').equals(big)).toBe(true);
+    const bad = Buffer.from(env);
+    bad[HEADER_BYTES + 2 * 256 * 1024 + 3] ^= 0x80;
+    expect(() => decryptEnvelope(key, bad, ctx, 'packet file')).toThrow(DecryptionError);
   });
 
   it('uses a fresh IV every time', () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DecryptionError, IV_BYTES, TAG_BYTES, open, seal } from './aead';
+import { DecryptionError, IV_BYTES, TAG_BYTES, open, sealInto } from './aead';
 
 /**
  * The at-rest envelope of case facts and packet files:
@@ -28,8 +28,12 @@ export function encryptEnvelope(dataKey: DataKey, plaintext: Buffer, context: st
   // The IV is chosen first so it can be part of the authenticated header.
   const iv = randomBytes(IV_BYTES);
   const header = Buffer.concat([prefix, iv]);
-  const sealed = seal(dataKey.key, plaintext, aadOf(header, context), iv);
-  return Buffer.concat([header, sealed.tag, sealed.ciphertext]);
+  // One buffer for the whole envelope, the ciphertext written into it in place (see sealInto).
+  const out = Buffer.allocUnsafe(HEADER_BYTES + plaintext.length);
+  header.copy(out, 0);
+  const tag = sealInto(dataKey.key, plaintext, aadOf(header, context), iv, out, HEADER_BYTES);
+  tag.copy(out, AUTHENTICATED_HEADER);
+  return out;
 }
 
 /** True when the bytes start like an envelope (used to refuse unencrypted files clearly). */
