@@ -38,7 +38,7 @@ export function renderDocx(template: Buffer, model: object): Buffer {
   const missing: ErrorDetail[] = [];
   const doc = compile(template, { nullGetter: collectMissing(missing) });
   try {
-    doc.render(sanitizeForXml(model));
+    doc.render(model);
   } catch (error: unknown) {
     throw renderError(error);
   }
@@ -119,7 +119,7 @@ function scopeChainParser(tag: string, options?: { tag?: DxtPart }): DxtParser {
     get(scope: unknown, context: Docxtemplater.DXT.ParserContext): unknown {
       const visible = context.scopeList.slice(0, context.num + 1);
       const value = lookUp(visible.length > 0 ? visible : [scope], path);
-      return isSection ? value : printable(value);
+      return isSection ? value : xmlSafe(printable(value));
     },
   };
 }
@@ -198,14 +198,12 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** A copy of the model whose strings can all be written into XML; other values pass through. */
-function sanitizeForXml(value: unknown): unknown {
-  if (typeof value === 'string') return value.replace(/\r\n?/g, '\n').replace(XML_ILLEGAL, '');
-  if (Array.isArray(value)) return value.map(sanitizeForXml);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sanitizeForXml(v)]));
-  }
-  return value;
+/**
+ * A printed value as text XML can hold. Done per printed tag rather than over a copy of the
+ * model: a case's view model is large and a template prints a small part of it.
+ */
+function xmlSafe(value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(/\r\n?/g, '\n').replace(XML_ILLEGAL, '') : value;
 }
 
 /** Document properties travel with a file; they must not name anyone or say what the case is. */
