@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import type { BatchView, CreatedBatch } from '../../src/batches/batch.dto';
@@ -271,6 +271,24 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>): P
     },
     PATIENCE_MS + 60_000,
   );
+
+  it('runs below the service: every thread of a worker at nice 10, the default WORKER_NICE', async () => {
+    const worker = startWorker();
+    await waitFor('the worker to start', () =>
+      worker.output.join('').includes('batch worker started'),
+    );
+    const pid = worker.child.pid as number;
+    const niceOf = (tid: string): number => {
+      // Field 19 of /proc/<pid>/task/<tid>/stat, counted after the command name's closing bracket.
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    };
+    const threads = readdirSync(`/proc/${pid}/task`);
+    expect(threads.length).toBeGreaterThan(1);
+    expect(threads.map(niceOf)).toEqual(threads.map(() => 10));
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+  });
 
   it(
     'finishes a batch across a Redis restart that lost every job',
