@@ -1,5 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,8 +20,10 @@ import { ServiceClient } from './batch-lib/http';
 import { interviewLoad, LoadResult } from './batch-lib/interview-load';
 import {
   commandName,
+  cpuSeconds,
   descendants,
   freePort,
+  machineCpu,
   rssKb,
   runNode,
   Started,
@@ -25,6 +34,7 @@ import {
 import { renderBatchMarkdown } from './batch-lib/report';
 import type {
   BatchBenchReport,
+  CpuShare,
   MemoryResult,
   RssSample,
   ThroughputResult,
@@ -48,6 +58,26 @@ const SERVICE = join(DIST, 'main.js');
 const WORKER = join(DIST, 'batches', 'worker', 'main.js');
 const CLI = join(DIST, 'cli', 'main.js');
 const COURT_FORMS = join(ROOT, '..', 'shared', 'court-forms');
+/**
+ * Workers start as `npm run worker` starts them: the node options of package.json's `worker`
+ * script (the young generation's size), read from there so the two cannot drift apart;
+ * BENCH_WORKER_NODE_ARGS overrides them to compare settings.
+ */
+const WORKER_NODE_ARGS =
+  process.env.BENCH_WORKER_NODE_ARGS !== undefined
+    ? process.env.BENCH_WORKER_NODE_ARGS.split(' ').filter(Boolean)
+    : workerScriptNodeArgs();
+
+function workerScriptNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const m = /\bnode((?: --[\w-]+(?:=\S+)?)*) dist\/src\/batches\/worker\/main\.js/.exec(
+    pkg.scripts.worker ?? '',
+  );
+  if (!m) throw new Error('package.json: the worker script does not run the worker with node');
+  return m[1].split(' ').filter(Boolean);
+}
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PG_ADMIN_URL =
   process.env.BENCH_POSTGRES_URL ??
@@ -224,9 +254,19 @@ class Bench {
           WORKER,
           this.env({ WORKER_CONCURRENCY: '1', LOG_LEVEL: 'log' }),
           ROOT,
+          WORKER_NODE_ARGS,
         ),
       ),
     );
+    // For a post-mortem or a GC trace: BENCH_WORKER_LOG_DIR=/some/folder keeps each worker's output.
+    const logDir = process.env.BENCH_WORKER_LOG_DIR;
+    if (logDir) {
+      for (const w of workers) {
+        const keep = (c: Buffer) => appendFileSync(join(logDir, `worker-${w.pid}.log`), c);
+        w.child.stdout?.on('data', keep);
+        w.child.stderr?.on('data', keep);
+      }
+    }
     await waitUntil(
       'the workers to start',
       () => workers.every((w) => w.tail.join('').includes('batch worker started')),
@@ -380,6 +420,25 @@ class Bench {
     return last as BatchSummary;
   }
 
+  /**
+   * Why rows failed, before the database is dropped: each distinct error with its count and
+   * first row, the time the first failure was seen, and the end of each worker's output.
+   */
+  async failures(batchId: string, workers: Started[]): Promise<string> {
+    const view = await this.client().json<BatchView>('GET', `/batches/${batchId}`);
+    const errors = new Map<string, { count: number; first: number }>();
+    for (const row of view.rows) {
+      if (row.status !== 'failed') continue;
+      const key = row.error ?? '(no error recorded)';
+      const seen = errors.get(key) ?? { count: 0, first: row.row };
+      seen.count++;
+      errors.set(key, seen);
+    }
+    const lines = [...errors].map(([e, x]) => `  ${x.count} rows, first row ${x.first}: ${e}`);
+    const tails = workers.map((w) => `--- ${w.name}:\n${w.tail.join('').slice(-4000)}`);
+    return ['failed rows:', ...lines, ...tails].join('\n');
+  }
+
   async stopAll(workers: Started[]): Promise<void> {
     await Promise.all(workers.map((w) => stopProcess(w)));
   }
@@ -463,6 +522,7 @@ async function throughput(bench: Bench, workers: number, seed: number): Promise<
   const procs = await bench.startWorkers(workers);
   let done = 0;
   const rss = sampleRss(procs, () => done);
+  const cpuBefore = cpuUse(bench, procs);
   const t0 = Date.now();
   const { id, names } = await bench.submit(n, seed);
   const uploadMs = Date.now() - t0;
@@ -470,11 +530,14 @@ async function throughput(bench: Bench, workers: number, seed: number): Promise<
     done = s.counts.done;
   });
   rss.stop();
+  const cpuAfter = cpuUse(bench, procs);
   const finishedAt = Date.parse(last.finishedAt ?? '');
   const seconds = (finishedAt - t0) / 1000;
   await bench.stopAll(procs);
   if (last.counts.done !== n) {
-    throw new Error(`${workers} worker(s): ${JSON.stringify(last.counts)} of ${n} rows`);
+    throw new Error(
+      `${workers} worker(s): ${JSON.stringify(last.counts)} of ${n} rows\n${await bench.failures(id, procs)}`,
+    );
   }
   const verified = await bench.verify(id, names);
   const peak = (pick: (s: RssSample) => number) => Math.max(0, ...rss.samples.map((s) => pick(s)));
@@ -489,8 +552,51 @@ async function throughput(bench: Bench, workers: number, seed: number): Promise<
     mergedInSample: `${verified.merged}/${verified.sampled}`,
     workerPeakRssMb: peak((s) => s.rssMb),
     officePeakRssMb: peak((s) => s.officeMb),
+    cpu: cpuShare(cpuBefore, cpuAfter, n),
     loadAverageBefore: loadBefore,
     loadAverageAfter: load(),
+  };
+}
+
+interface CpuUse {
+  machine: { busy: number; total: number };
+  workers: number;
+  office: number;
+  service: number;
+}
+
+/** CPU seconds so far: the machine's, the workers' own, their LibreOffice's, the service's. */
+function cpuUse(bench: Bench, workers: Started[]): CpuUse {
+  const sum = (pids: number[]) => pids.reduce((t, pid) => t + cpuSeconds(pid), 0);
+  return {
+    machine: machineCpu(),
+    workers: sum(workers.map((w) => w.pid)),
+    office: sum(workers.flatMap((w) => descendants(w.pid))),
+    service: bench.service ? cpuSeconds(bench.service.pid) : 0,
+  };
+}
+
+/**
+ * Where the machine's CPU went during a timed batch. A LibreOffice that exits during the run is
+ * counted with its worker (its parent reaped it); "other" is PostgreSQL, Redis, the harness and
+ * anything else running.
+ */
+function cpuShare(before: CpuUse, after: CpuUse, packets: number): CpuShare {
+  const seconds = (k: 'workers' | 'office' | 'service') =>
+    Math.round((after[k] - before[k]) * 10) / 10;
+  const busy = after.machine.busy - before.machine.busy;
+  const total = after.machine.total - before.machine.total;
+  const workers = seconds('workers');
+  const office = seconds('office');
+  const service = seconds('service');
+  return {
+    machineBusyPercent: total > 0 ? Math.round((busy / total) * 1000) / 10 : 0,
+    busySeconds: Math.round(busy * 10) / 10,
+    workersSeconds: workers,
+    officeSeconds: office,
+    serviceSeconds: service,
+    otherSeconds: Math.round((busy - workers - office - service) * 10) / 10,
+    busyMsPerPacket: packets > 0 ? Math.round((busy * 1000) / packets) : 0,
   };
 }
 
@@ -508,8 +614,11 @@ async function memory(bench: Bench, seed: number): Promise<MemoryResult> {
   });
   rss.stop();
   const seconds = (Date.parse(last.finishedAt ?? '') - t0) / 1000;
+  const failures = last.counts.done !== m ? await bench.failures(id, [worker]) : '';
   await bench.stopAll([worker]);
-  if (last.counts.done !== m) throw new Error(`memory run: ${JSON.stringify(last.counts)}`);
+  if (last.counts.done !== m) {
+    throw new Error(`memory run: ${JSON.stringify(last.counts)}\n${failures}`);
+  }
   const verified = await bench.verify(id, names);
   const afterWarmup = rss.samples.find((s) => s.done >= warmupPackets);
   const end = rss.samples[rss.samples.length - 1];
@@ -615,6 +724,7 @@ async function main(): Promise<number> {
     startedAt,
     command: `npm run bench:batch -- ${process.argv.slice(2).join(' ')}`.trim(),
     options: opts,
+    workerNodeArgs: WORKER_NODE_ARGS.join(' '),
     office: opts.office
       ? 'LibreOffice, warm office (OFFICE_MODE=warm): packets include the merged PDFs'
       : 'no LibreOffice (SOFFICE_PATH=/nonexistent/soffice): packets without the merged PDFs',

@@ -26,8 +26,25 @@ export interface ThroughputResult {
   mergedInSample: string;
   workerPeakRssMb: number;
   officePeakRssMb: number;
+  cpu: CpuShare;
   loadAverageBefore: number[];
   loadAverageAfter: number[];
+}
+
+/** CPU seconds used while a batch ran, summed over the machine's CPUs. */
+export interface CpuShare {
+  /** Busy time over all CPUs' time: 100 means every CPU was busy throughout. */
+  machineBusyPercent: number;
+  busySeconds: number;
+  /** The worker processes themselves. */
+  workersSeconds: number;
+  /** Their LibreOffice and its bridge. */
+  officeSeconds: number;
+  /** The service: the upload, the batch's progress, the harness's polling. */
+  serviceSeconds: number;
+  /** PostgreSQL, Redis, the harness and anything else running. */
+  otherSeconds: number;
+  busyMsPerPacket: number;
 }
 
 export interface MemoryResult {
@@ -71,6 +88,8 @@ export interface BatchBenchReport {
   startedAt: string;
   command: string;
   options: object;
+  /** Node options the workers ran with (package.json's worker script unless overridden). */
+  workerNodeArgs: string;
   office: string;
   machine: {
     cpus: number;
@@ -133,7 +152,7 @@ export function renderBatchMarkdown(r: BatchBenchReport): string {
     `${r.startedAt}; ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGb} GB, Node ${m.node}; ` +
       `load average ${m.loadAverageBefore.join(' ')} before, ${m.loadAverageAfter.join(' ')} after.`,
     '',
-    `Command: \`${r.command}\`. Office: ${r.office}.`,
+    `Command: \`${r.command}\`. Office: ${r.office}. Worker node options: ${r.workerNodeArgs || 'none'}.`,
     '',
   ];
   if (r.throughput.length > 0) {
@@ -164,6 +183,30 @@ export function renderBatchMarkdown(r: BatchBenchReport): string {
           `yes (${t.mergedInSample} merged)`,
         ]),
         [true, true, true, true, true, true, true, false, false, false],
+      ),
+      '',
+      table(
+        [
+          'Workers',
+          'CPUs busy %',
+          'Busy CPU s',
+          'Workers s',
+          'LibreOffice s',
+          'Service s',
+          'Other s',
+          'Busy CPU ms per packet',
+        ],
+        r.throughput.map((t) => [
+          String(t.workers),
+          t.cpu.machineBusyPercent.toFixed(1),
+          t.cpu.busySeconds.toFixed(1),
+          t.cpu.workersSeconds.toFixed(1),
+          t.cpu.officeSeconds.toFixed(1),
+          t.cpu.serviceSeconds.toFixed(1),
+          t.cpu.otherSeconds.toFixed(1),
+          String(t.cpu.busyMsPerPacket),
+        ]),
+        [true, true, true, true, true, true, true, true],
       ),
       '',
     );
