@@ -4,6 +4,8 @@ import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
+import type { BatchView, CreatedBatch } from '../../src/batches/batch.dto';
+import { cellsOf, csvText } from '../../src/batches/input/batch-test-helpers';
 import { CaseEntity } from '../../src/cases/case.entity';
 import { loadConfig } from '../../src/config/app-config';
 import { PacketEntity } from '../../src/packets/packet.entity';
@@ -54,7 +56,11 @@ describe(`a full disk under the packet files (${TEST_DB_KIND})`, () => {
   let caseId: string;
 
   beforeAll(async () => {
-    env = await createTestEnvironment({ PURGE_INTERVAL_MINUTES: '0' });
+    env = await createTestEnvironment({
+      PURGE_INTERVAL_MINUTES: '0',
+      BATCH_JOB_ATTEMPTS: '2',
+      BATCH_RETRY_DELAY_MS: '0',
+    });
     artifacts = env.config.artifactsDir;
     mounted = mountTmpfs(artifacts, 64 * 1024 * 1024);
     if (!mounted) {
@@ -101,6 +107,33 @@ describe(`a full disk under the packet files (${TEST_DB_KIND})`, () => {
       free();
     }
     expect((await api.get(`/cases/${caseId}`).expect(200)).body).toEqual(before);
+    const report = await checkConsistency(app);
+    expect(report).toEqual(consistent(report));
+  });
+
+  it('fails each row of a batch run on a full disk as "storage full", never "internal error"', async () => {
+    const free = fill();
+    let batch: BatchView | undefined;
+    try {
+      const text = csvText([cellsOf('minimal'), cellsOf('minimal')]);
+      const paralegal = await staffApi(app, { role: 'paralegal' });
+      const res = await paralegal
+        .post('/batches?packId=generic-us&mode=run')
+        .set('Content-Type', 'text/csv')
+        .send(Buffer.from(text, 'utf8'))
+        .expect(201);
+      const id = (res.body as CreatedBatch).batch.id;
+      for (let i = 0; i < 600 && !batch?.finishedAt; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        batch = (await paralegal.get(`/batches/${id}`).expect(200)).body as BatchView;
+      }
+    } finally {
+      free();
+    }
+    expect(batch?.counts).toMatchObject({ done: 0, failed: 2 });
+    for (const row of batch?.rows ?? []) {
+      expect(row.error).toMatch(/run out of storage space/);
+    }
     const report = await checkConsistency(app);
     expect(report).toEqual(consistent(report));
   });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { SYSTEM } from '../../cases/case-access';
 import { AppError } from '../../common/errors/app-error';
+import { infrastructureFault } from '../../common/errors/infrastructure-faults';
 import { AppConfig } from '../../config/app-config';
 import { PacketEntity } from '../../packets/packet.entity';
 import { PacketsRepository } from '../../packets/packets.repository';
@@ -105,10 +106,13 @@ export class BatchProcessor {
 
   /**
    * Records why the try failed, as the error's own message when it is one of ours (they name
-   * fields and documents, never values) and as 'internal error' otherwise. The row waits for
-   * another try, or after the last one is failed for good.
+   * fields and documents, never values), as what the machine lacks when the disk is full or the
+   * database away (so staff see "storage full", not "internal error", on every row of a batch
+   * that filled the disk), and as 'internal error' otherwise. The row waits for another try, or
+   * after the last one is failed for good.
    */
-  private async failTry(row: BatchRowEntity, claim: string, e: unknown): Promise<void> {
+  private async failTry(row: BatchRowEntity, claim: string, thrown: unknown): Promise<void> {
+    const e = thrown instanceof AppError ? thrown : (infrastructureFault(thrown) ?? thrown);
     const code = e instanceof AppError ? e.code : 'internal_error';
     const message = e instanceof AppError ? e.message : 'internal error';
     const last = row.attempts + 1 >= this.maxAttempts;
