@@ -31,6 +31,7 @@ import {
   stopProcess,
   waitUntil,
 } from './batch-lib/processes';
+import { machineScaling } from './batch-lib/machine-scaling';
 import { renderBatchMarkdown } from './batch-lib/report';
 import type {
   BatchBenchReport,
@@ -359,10 +360,8 @@ class Bench {
       );
     }
     const view = await this.client().json<BatchView>('GET', `/batches/${batchId}`);
-    const count = Math.min(this.opts.sample, view.rows.length);
-    const picks = Array.from({ length: count }, (_, i) =>
-      Math.floor((i * (view.rows.length - 1)) / Math.max(1, count - 1)),
-    );
+    const picks = this.samplePicks(view.rows.length);
+    const count = picks.length;
     const dir = join(this.dataDir, 'read-back');
     mkdirSync(dir, { recursive: true });
     let merged = 0;
@@ -418,6 +417,33 @@ class Bench {
       workers,
     );
     return last as BatchSummary;
+  }
+
+  /** Indexes of the rows read back: spread over the batch, first and last included. */
+  samplePicks(rows: number): number[] {
+    const count = Math.min(this.opts.sample, rows);
+    return Array.from({ length: count }, (_, i) =>
+      Math.floor((i * (rows - 1)) / Math.max(1, count - 1)),
+    );
+  }
+
+  /**
+   * A California packet is about 18 MB on disk, so 5,000 of them would fill most disks: while a
+   * long batch runs, the folders of rows already done are removed, except those of the rows
+   * read back at the end. Only done rows, so no folder is removed under a worker writing it.
+   */
+  async pruneDone(batchId: string, keep: Set<string>, removed: Set<string>): Promise<void> {
+    const done = await (
+      await this.database()
+    ).query<{ case_id: string }>(
+      `SELECT case_id FROM batch_rows WHERE batch_id = $1 AND status = 'done'`,
+      [batchId],
+    );
+    for (const { case_id: caseId } of done.rows) {
+      if (keep.has(caseId) || removed.has(caseId)) continue;
+      rmSync(join(this.dataDir, 'artifacts', caseId), { recursive: true, force: true });
+      removed.add(caseId);
+    }
   }
 
   /**
@@ -540,6 +566,8 @@ async function throughput(bench: Bench, workers: number, seed: number): Promise<
     );
   }
   const verified = await bench.verify(id, names);
+  // Read back: its folders are no longer needed and would crowd the disk of the runs after it.
+  await bench.pruneDone(id, new Set(), new Set());
   const peak = (pick: (s: RssSample) => number) => Math.max(0, ...rss.samples.map((s) => pick(s)));
   return {
     workers,
@@ -609,8 +637,16 @@ async function memory(bench: Bench, seed: number): Promise<MemoryResult> {
   const rss = sampleRss([worker], () => done);
   const t0 = Date.now();
   const { id, names } = await bench.submit(m, seed);
+  const rows = (await bench.client().json<BatchView>('GET', `/batches/${id}`)).rows;
+  const keep = new Set(bench.samplePicks(rows.length).map((i) => rows[i].caseId));
+  const removed = new Set<string>();
+  let lastPrune = Date.now();
   const last = await bench.waitForBatch(id, [worker], (s) => {
     done = s.counts.done;
+    if (Date.now() - lastPrune > 10_000) {
+      lastPrune = Date.now();
+      void bench.pruneDone(id, keep, removed).catch((e: unknown) => log(`prune: ${String(e)}`));
+    }
   });
   rss.stop();
   const seconds = (Date.parse(last.finishedAt ?? '') - t0) / 1000;
@@ -752,6 +788,10 @@ async function main(): Promise<number> {
       seed += opts.packets;
       log(`  ${r.packetsPerSecond} packets/s (${r.seconds} s)`);
       report.throughput.push(r);
+    }
+    if (opts.packets > 0 && opts.workers.includes(2)) {
+      log('machine: one CPU-bound process, then two at once');
+      report.machineScaling = await machineScaling();
     }
     const one = report.throughput.find((t) => t.workers === 1);
     const two = report.throughput.find((t) => t.workers === 2);

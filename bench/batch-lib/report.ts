@@ -1,3 +1,4 @@
+import type { MachineScaling } from './machine-scaling';
 import type { RowCounts } from '../../src/batches/batches.repository';
 import type { Latencies } from './stats';
 
@@ -101,6 +102,8 @@ export interface BatchBenchReport {
   };
   throughput: ThroughputResult[];
   twoVsOne?: number;
+  /** Two CPU-bound processes against one on this machine: the ceiling for two workers. */
+  machineScaling?: MachineScaling;
   latencyBaseline?: LatencyRun;
   latencyDuringBatch?: LatencyRun;
   memory?: MemoryResult;
@@ -210,6 +213,14 @@ export function renderBatchMarkdown(r: BatchBenchReport): string {
       ),
       '',
     );
+    const m = r.machineScaling;
+    if (m) {
+      out.push(
+        `Machine: the same CPU-bound loop, ${m.seconds} s: one process ${m.one} loops/s, two at once ` +
+          `${m.two} loops/s together, **${m.twoVsOne.toFixed(2)}x**: the most two workers could gain.`,
+        '',
+      );
+    }
   }
   if (r.memory) {
     const x = r.memory;
@@ -277,7 +288,9 @@ export function renderBatchMarkdown(r: BatchBenchReport): string {
     [
       'two workers / one worker, packets/s',
       '≥ 1.7',
-      r.twoVsOne === undefined ? '–' : `${r.twoVsOne.toFixed(2)}x`,
+      r.twoVsOne === undefined
+        ? '–'
+        : `${r.twoVsOne.toFixed(2)}x${r.machineScaling ? ` (machine: ${r.machineScaling.twoVsOne.toFixed(2)}x)` : ''}`,
       yesNo(r.twoVsOne === undefined ? undefined : r.twoVsOne >= 1.7),
     ],
     [
