@@ -7,7 +7,8 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
+import { loadAverage, machineInfo } from './lib/machine';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
@@ -146,7 +147,6 @@ function options(argv: string[]): Options {
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const load = () => loadavg().map((l) => Math.round(l * 100) / 100);
 const mb = (kb: number) => Math.round(kb / 102.4) / 10;
 
 async function adminQuery(sql: string): Promise<void> {
@@ -544,7 +544,7 @@ function sampleRss(workers: Started[], doneNow: () => number): Sampler {
 
 async function throughput(bench: Bench, workers: number, seed: number): Promise<ThroughputResult> {
   const n = bench.opts.packets;
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   const procs = await bench.startWorkers(workers);
   let done = 0;
   const rss = sampleRss(procs, () => done);
@@ -582,7 +582,7 @@ async function throughput(bench: Bench, workers: number, seed: number): Promise<
     officePeakRssMb: peak((s) => s.officeMb),
     cpu: cpuShare(cpuBefore, cpuAfter, n),
     loadAverageBefore: loadBefore,
-    loadAverageAfter: load(),
+    loadAverageAfter: loadAverage(),
   };
 }
 
@@ -631,7 +631,7 @@ function cpuShare(before: CpuUse, after: CpuUse, packets: number): CpuShare {
 async function memory(bench: Bench, seed: number): Promise<MemoryResult> {
   const m = bench.opts.memoryPackets;
   const warmupPackets = Math.min(100, Math.max(1, Math.floor(m / 10)));
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   const [worker] = await bench.startWorkers(1);
   let done = 0;
   const rss = sampleRss([worker], () => done);
@@ -672,7 +672,7 @@ async function memory(bench: Bench, seed: number): Promise<MemoryResult> {
     officeMaxMb: Math.max(...rss.samples.map((s) => s.officeMb)),
     verification: verified.text,
     loadAverageBefore: loadBefore,
-    loadAverageAfter: load(),
+    loadAverageAfter: loadAverage(),
     samples: rss.samples,
   };
 }
@@ -693,7 +693,7 @@ function latencyRun(r: LoadResult, extra: Partial<LatencyRun>): LatencyRun {
 }
 
 async function baseline(bench: Bench): Promise<LatencyRun> {
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   const r = await interviewLoad(
     bench.client().base,
     bench.opts.interviewPack,
@@ -702,7 +702,7 @@ async function baseline(bench: Bench): Promise<LatencyRun> {
     bench.opts.latencySeconds * 1000,
     bench.opts.thinkMs,
   );
-  return latencyRun(r, { loadAverageBefore: loadBefore, loadAverageAfter: load() });
+  return latencyRun(r, { loadAverageBefore: loadBefore, loadAverageAfter: loadAverage() });
 }
 
 async function duringBatch(bench: Bench, rowsPerSecond: number | undefined): Promise<LatencyRun> {
@@ -711,7 +711,7 @@ async function duringBatch(bench: Bench, rowsPerSecond: number | undefined): Pro
   const rows = rowsPerSecond
     ? Math.min(100_000, Math.ceil(rowsPerSecond * (windowS + 60) * 1.5) + 20)
     : bench.opts.packets || 200;
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   const procs = await bench.startWorkers(2);
   const { id } = await bench.submit(rows, 7_000_000);
   await waitUntil(
@@ -737,7 +737,7 @@ async function duringBatch(bench: Bench, rowsPerSecond: number | undefined): Pro
     packetsDuringRun: after.counts.done - doneBefore,
     batchRanThroughout: after.finishedAt === null,
     loadAverageBefore: loadBefore,
-    loadAverageAfter: load(),
+    loadAverageAfter: loadAverage(),
   });
 }
 
@@ -755,7 +755,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   const startedAt = new Date().toISOString();
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   const report: BatchBenchReport = {
     startedAt,
     command: `npm run bench:batch -- ${process.argv.slice(2).join(' ')}`.trim(),
@@ -764,14 +764,7 @@ async function main(): Promise<number> {
     office: opts.office
       ? 'LibreOffice, warm office (OFFICE_MODE=warm): packets include the merged PDFs'
       : 'no LibreOffice (SOFFICE_PATH=/nonexistent/soffice): packets without the merged PDFs',
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
-      node: process.version,
-      loadAverageBefore: loadBefore,
-      loadAverageAfter: [],
-    },
+    machine: machineInfo(loadBefore, []),
     throughput: [],
   };
   try {
@@ -809,7 +802,7 @@ async function main(): Promise<number> {
   } finally {
     if (!interrupted) await bench.cleanUp();
   }
-  report.machine.loadAverageAfter = load();
+  report.machine.loadAverageAfter = loadAverage();
   mkdirSync(dirname(opts.out), { recursive: true });
   writeFileSync(opts.out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(renderBatchMarkdown(report));

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
+import { loadAverage, machineInfo } from './lib/machine';
 import { dirname, join } from 'node:path';
 import { parseCaseFacts } from '../src/case-facts/parse-case-facts';
 import { projectRoot } from '../src/config/project-root';
@@ -766,7 +767,7 @@ async function parent(smoke: boolean, only: MeasurementId[] | undefined): Promis
   const config = smoke ? SMOKE : FULL;
   const work = mkdtempSync(join(tmpdir(), 'bench-'));
   try {
-    const loadBefore = loadavg();
+    const loadBefore = loadAverage();
     await prepare(work, config);
     const results = (only ?? ORDER).map((id) => runChild(id, work));
     const report: BenchReport = {
@@ -779,14 +780,7 @@ async function parent(smoke: boolean, only: MeasurementId[] | undefined): Promis
         slowReps: config.slowReps,
         batchSize: config.batchSize,
       },
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
-        node: process.version,
-        loadAverageBefore: loadBefore.map((l) => Math.round(l * 100) / 100),
-        loadAverageAfter: loadavg().map((l) => Math.round(l * 100) / 100),
-      },
+      machine: machineInfo(loadBefore, loadAverage()),
       versions: {
         '@cantoo/pdf-lib': packageVersion('@cantoo/pdf-lib'),
         docxtemplater: packageVersion('docxtemplater'),

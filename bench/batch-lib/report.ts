@@ -1,3 +1,4 @@
+import type { MachineInfo } from '../lib/machine';
 import type { MachineScaling } from './machine-scaling';
 import type { RowCounts } from '../../src/batches/batches.repository';
 import type { Latencies } from './stats';
@@ -92,14 +93,7 @@ export interface BatchBenchReport {
   /** Node options the workers ran with (package.json's worker script unless overridden). */
   workerNodeArgs: string;
   office: string;
-  machine: {
-    cpus: number;
-    cpuModel: string;
-    memoryGb: number;
-    node: string;
-    loadAverageBefore: number[];
-    loadAverageAfter: number[];
-  };
+  machine: MachineInfo;
   throughput: ThroughputResult[];
   twoVsOne?: number;
   /** Two CPU-bound processes against one on this machine: the ceiling for two workers. */

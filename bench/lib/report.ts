@@ -1,3 +1,4 @@
+import type { MachineInfo } from './machine';
 import type { Summary } from './stats';
 
 export type MeasurementId =
@@ -35,14 +36,7 @@ export interface BenchReport {
   mode: 'full' | 'smoke';
   startedAt: string;
   config: Record<string, number>;
-  machine: {
-    cpus: number;
-    cpuModel: string;
-    memoryGb: number;
-    node: string;
-    loadAverageBefore: number[];
-    loadAverageAfter: number[];
-  };
+  machine: MachineInfo;
   versions: Record<string, string>;
   results: MeasurementResult[];
 }
